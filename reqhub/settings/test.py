@@ -1,0 +1,25 @@
+"""Tests: the real PostgreSQL and Redis, a fast hasher, plain HTTP, a separate cache prefix."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL, env
+
+DEBUG = False
+SECRET_KEY = "test-only:8fJ2kLm9Qw3Er5Ty7Ui1Op0As4Df6Gh8Jk2Lz5Xc7Vb9Nm1Qa3Ws5Ed7Rf9Tg"
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests use their own Redis database and, under pytest-xdist, a key prefix per worker, so
+# clearing one test's throttles never touches another's or the development data.
+CACHES["default"]["LOCATION"] = env.str(
+    "TEST_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15"
+)
+CACHES["default"]["KEY_PREFIX"] = "reqhub-test-" + env.str("PYTEST_XDIST_WORKER", default="main")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,90 @@
+"""Walk the permission matrix: every role × action, through the real endpoints."""
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from reqhub.accounts.management.commands.permission_matrix import render
+from reqhub.accounts.models import User
+from reqhub.accounts.roles import ACTIONS, Role, Scope, scope_of
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/customers/"
+
+
+def _view(client: APIClient, user: User, customer) -> bool:
+    return client.get(f"{URL}{customer.code}/").status_code == 200
+
+
+def _edit(client: APIClient, user: User, customer) -> bool:
+    return client.patch(f"{URL}{customer.code}/", {"region": "上海"}).status_code == 200
+
+
+def _reassign(client: APIClient, user: User, customer) -> bool:
+    target = "sales_rep" if customer.owner.username != "sales_rep" else "sales_rep_2"
+    return client.patch(f"{URL}{customer.code}/", {"owner": target}).status_code == 200
+
+
+def _financials(client: APIClient, user: User, customer) -> bool:
+    body = client.get(f"{URL}{customer.code}/").json()
+    return "purchase_amount_6m" in body
+
+
+def _log(client: APIClient, user: User, customer) -> bool:
+    res = client.post(
+        "/api/v1/interactions/",
+        {"customer": customer.code, "occurred_at": "2026-01-05T10:00:00Z", "method": "phone",
+         "summary": "电话"},
+    )  # fmt: skip
+    return res.status_code == 201
+
+
+def _create(client: APIClient, user: User, customer) -> bool:
+    return client.post(URL, {"name": "新客户"}).status_code == 201
+
+
+def _manage_users(client: APIClient, user: User, customer) -> bool:
+    from django.test import Client
+
+    web = Client()
+    web.force_login(user)
+    return web.get("/admin/accounts/user/").status_code == 200
+
+
+PROBES: dict[str, Callable[[APIClient, User, object], bool]] = {
+    "customer.view": _view,
+    "customer.create": _create,
+    "customer.edit": _edit,
+    "customer.reassign": _reassign,
+    "customer.view_financials": _financials,
+    "interaction.create": _log,
+    "user.manage": _manage_users,
+}
+OBJECT_SCOPED = {"customer.view", "customer.edit", "customer.view_financials", "interaction.create"}
+
+
+def test_every_action_in_the_matrix_has_a_probe() -> None:
+    assert set(PROBES) == set(ACTIONS)
+
+
+def test_the_written_matrix_is_the_one_the_code_uses() -> None:
+    with open("docs/permissions.md", encoding="utf-8") as doc:
+        assert doc.read() == render()
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("role", list(Role))
+def test_matrix_cell(role: Role, action: str, users, api_client_for) -> None:
+    user = users[role.value]
+    client = api_client_for(user)
+    own = CustomerFactory(owner=user, purchase_amount_6m=1000)
+    other = CustomerFactory(owner=users["sales_rep_2"], purchase_amount_6m=1000)
+    scope = scope_of(role, action) if not user.is_superuser else Scope.ALL
+    if action in OBJECT_SCOPED:
+        assert PROBES[action](client, user, own) == (scope != Scope.NONE)
+        assert PROBES[action](client, user, other) == (scope == Scope.ALL)
+    else:
+        assert PROBES[action](client, user, other) == (scope != Scope.NONE)
