@@ -11,10 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _clean_environ() -> dict[str, str]:
+    """The environment a deployment would have: no test-only switches."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args, cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, **env}, check=False,
+        env={**_clean_environ(), **env}, check=False,
     )  # fmt: skip
 
 
