@@ -46,4 +46,6 @@ def interaction_list(user: Any) -> QuerySet[Interaction]:
 
 def can_see_financials(user: Any, customer: Customer | None = None) -> bool:
     """Whether purchase amounts and revenue bands are shown (for ``customer`` if given)."""
-    return can(user, "customer.view_financials", owner_id=customer.owner_id if customer else None)
+    if customer is None:
+        return can(user, "customer.view_financials")
+    return can(user, "customer.view_financials", owner_id=customer.owner_id)

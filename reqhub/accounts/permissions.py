@@ -15,13 +15,20 @@ def has_scope(user: Any, action: str) -> Scope:
     return scope_of(user.role, action)
 
 
-def can(user: Any, action: str, *, owner_id: int | None = None) -> bool:
-    """True when ``user`` may do ``action``; ``owner_id`` is the object's owner for OWN scopes."""
+ANY_OBJECT: Any = object()
+
+
+def can(user: Any, action: str, *, owner_id: Any = ANY_OBJECT) -> bool:
+    """True when ``user`` may do ``action``.
+
+    ``owner_id`` is the object's owner for OWN scopes (None: an object nobody owns, which an OWN
+    scope does not reach); leave it out to ask whether the role may do this to any object.
+    """
     scope = has_scope(user, action)
     if scope == Scope.ALL:
         return True
     if scope == Scope.OWN:
-        return owner_id is None or owner_id == user.pk
+        return owner_id is ANY_OBJECT or (owner_id is not None and owner_id == user.pk)
     return False
 
 

@@ -69,6 +69,47 @@ ACTIONS: dict[str, tuple[str, dict[Role, Scope]]] = {
             Role.MANAGER: A, Role.INTEGRATION: A,
         },
     ),
+    "requirement.view": (
+        "See requirements (own = of the customers the user owns)",
+        {
+            Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.SALES_REP: OWN, Role.CUSTOMER_SUCCESS: A,
+            Role.DELIVERY: A, Role.REVIEWER: A, Role.MANAGER: A, Role.INTEGRATION: A,
+        },
+    ),
+    "requirement.create": (
+        "Log requirements (own = for the customers the user owns)",
+        {
+            Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.SALES_REP: OWN, Role.CUSTOMER_SUCCESS: A,
+            Role.MANAGER: A, Role.INTEGRATION: A,
+        },
+    ),
+    "requirement.edit": (
+        "Edit a requirement's content, classification, scores, owner and plan; add notes",
+        {
+            Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.SALES_REP: OWN, Role.CUSTOMER_SUCCESS: A,
+            Role.MANAGER: A, Role.INTEGRATION: A,
+        },
+    ),
+    "requirement.screen": (
+        "Screen: accept, ask for information, put out of scope, reject, merge, reopen",
+        {Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.MANAGER: A},
+    ),
+    "requirement.deliver": (
+        "Move through delivery: start, test, hand over for acceptance, put back "
+        "(own = requirements the user owns)",
+        {Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.DELIVERY: OWN, Role.MANAGER: A},
+    ),
+    "requirement.customer_reply": (
+        "Record the customer's answer or acceptance on their behalf",
+        {
+            Role.ADMIN: A, Role.PRODUCT_MANAGER: A, Role.SALES_REP: OWN, Role.CUSTOMER_SUCCESS: A,
+            Role.MANAGER: A, Role.INTEGRATION: A,
+        },
+    ),
+    "scoring.manage": (
+        "Change the scoring model and the assignment rules",
+        {Role.ADMIN: A, Role.PRODUCT_MANAGER: A},
+    ),
     "user.manage": ("Manage users and roles", {Role.ADMIN: A}),
 }  # fmt: skip
 

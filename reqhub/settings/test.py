@@ -1,7 +1,7 @@
 """Tests: the real PostgreSQL and Redis, a fast hasher, plain HTTP, a separate cache prefix."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, env
+from .base import CACHES, DATABASES, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only:8fJ2kLm9Qw3Er5Ty7Ui1Op0As4Df6Gh8Jk2Lz5Xc7Vb9Nm1Qa3Ws5Ed7Rf9Tg"
@@ -17,7 +17,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["LOCATION"] = env.str(
     "TEST_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15"
 )
-CACHES["default"]["KEY_PREFIX"] = "reqhub-test-" + env.str("PYTEST_XDIST_WORKER", default="main")
+CACHES["default"]["KEY_PREFIX"] = "-".join(
+    [
+        "reqhub-test",
+        env.str("TEST_DATABASE_NAME", default=""),
+        env.str("PYTEST_XDIST_WORKER", default="main"),
+    ]
+)
+# Several suites may run at once on one machine (developers, helpers): each names its own.
+if env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,11 +3,14 @@
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from rest_framework.test import APIClient
 
 from reqhub.accounts.management.commands.permission_matrix import render
 from reqhub.accounts.models import User
 from reqhub.accounts.roles import ACTIONS, Role, Scope, scope_of
+from requirements import scoring, selectors, services
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,72 @@ def _manage_users(client: APIClient, user: User, customer) -> bool:
     return web.get("/admin/accounts/user/").status_code == 200
 
 
+def _service_allows(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _requirement(customer, *route: str):
+    """A requirement of ``customer`` owned by the customer's owner, moved along ``route``."""
+    admin = User.objects.get(username="admin")
+    req, _code = services.requirement_create(
+        actor=admin, customer=customer, title="探针需求", channel="api", owner=customer.owner
+    )
+    for target in route:
+        req = services.requirement_transition(actor=admin, requirement=req, to=target, reason="x")
+    return req
+
+
+def _req_view(client: APIClient, user: User, customer) -> bool:
+    number = _requirement(customer).number
+    return _service_allows(lambda: selectors.requirement_get(user, number))
+
+
+def _req_create(client: APIClient, user: User, customer) -> bool:
+    return _service_allows(
+        lambda: services.requirement_create(
+            actor=user, customer=customer, title="新需求", channel="api"
+        )
+    )
+
+
+def _req_edit(client: APIClient, user: User, customer) -> bool:
+    req = _requirement(customer)
+    return _service_allows(
+        lambda: services.requirement_update(actor=user, requirement=req, title="改")
+    )
+
+
+def _req_screen(client: APIClient, user: User, customer) -> bool:
+    req = _requirement(customer)
+    return _service_allows(
+        lambda: services.requirement_transition(actor=user, requirement=req, to="not_started")
+    )
+
+
+def _req_deliver(client: APIClient, user: User, customer) -> bool:
+    req = _requirement(customer, "not_started")
+    return _service_allows(
+        lambda: services.requirement_transition(actor=user, requirement=req, to="in_progress")
+    )
+
+
+def _req_customer_reply(client: APIClient, user: User, customer) -> bool:
+    req = _requirement(customer, "needs_info")
+    return _service_allows(
+        lambda: services.requirement_transition(actor=user, requirement=req, to="new")
+    )
+
+
+def _scoring(client: APIClient, user: User, customer) -> bool:
+    return _service_allows(
+        lambda: services.scoring_model_update(actor=user, weights=scoring.DEFAULT)
+    )
+
+
 PROBES: dict[str, Callable[[APIClient, User, object], bool]] = {
     "customer.view": _view,
     "customer.create": _create,
@@ -62,8 +131,21 @@ PROBES: dict[str, Callable[[APIClient, User, object], bool]] = {
     "customer.view_financials": _financials,
     "interaction.create": _log,
     "user.manage": _manage_users,
+    "requirement.view": _req_view,
+    "requirement.create": _req_create,
+    "requirement.edit": _req_edit,
+    "requirement.screen": _req_screen,
+    "requirement.deliver": _req_deliver,
+    "requirement.customer_reply": _req_customer_reply,
+    "scoring.manage": _scoring,
 }
-OBJECT_SCOPED = {"customer.view", "customer.edit", "customer.view_financials", "interaction.create"}
+# Actions whose OWN scope is about the object: the user's customer (or, for delivery, the
+# requirement the user owns, which _requirement makes the customer's owner).
+OBJECT_SCOPED = {
+    "customer.view", "customer.edit", "customer.view_financials", "interaction.create",
+    "requirement.view", "requirement.create", "requirement.edit", "requirement.deliver",
+    "requirement.customer_reply",
+}  # fmt: skip
 
 
 def test_every_action_in_the_matrix_has_a_probe() -> None:

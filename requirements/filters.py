@@ -1,0 +1,64 @@
+"""Filters shared by the pool page and the requirements API (names as in API.md)."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Category,
+    Channel,
+    Nature,
+    Priority,
+    Quadrant,
+    Requirement,
+    RequirementType,
+    UrgencyClass,
+)
+from .selectors import requirement_text_search, sla_breached_q, sla_near_q
+from .workflow import Status
+
+SLA_CHOICES = [("breached", _("Response overdue")), ("near", _("Response due within 4 hours"))]
+
+
+class RequirementFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, label=_("Category"), empty_label=_("All categories")
+    )
+    nature = django_filters.ChoiceFilter(choices=Nature.choices, label=_("Nature"))
+    type = django_filters.ChoiceFilter(choices=RequirementType.choices, label=_("Type"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
+    )
+    quadrant = django_filters.ChoiceFilter(
+        choices=Quadrant.choices, label=_("Quadrant"), empty_label=_("All quadrants")
+    )
+    urgency_class = django_filters.ChoiceFilter(
+        choices=UrgencyClass.choices, label=_("Urgency class")
+    )
+    customer = django_filters.CharFilter(field_name="customer__code", label=_("Customer code"))
+    owner = django_filters.CharFilter(field_name="owner__username", label=_("Owner"))
+    tag = django_filters.CharFilter(field_name="tags__name", label=_("Tag"))
+    sla = django_filters.ChoiceFilter(
+        choices=SLA_CHOICES, method="filter_sla", label=_("SLA"), empty_label=_("Any SLA state")
+    )
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "q", "status", "category", "nature", "type", "channel", "priority", "quadrant",
+            "urgency_class", "customer", "owner", "tag", "sla",
+        ]  # fmt: skip
+
+    def filter_q(self, qs: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:
+        value = value.strip()
+        if value.upper().startswith("REQ-"):
+            return qs.filter(number__iexact=value)
+        return requirement_text_search(qs, value)
+
+    def filter_sla(self, qs: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:
+        return qs.filter(sla_breached_q() if value == "breached" else sla_near_q())

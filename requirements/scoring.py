@@ -1,0 +1,124 @@
+"""Priority scoring: one formula, used row by row and, for re-scoring the pool, as one SQL UPDATE.
+
+score = importance*w_i + urgency*w_u + customer_value*w_v + (6 - difficulty)*w_e, 2 decimals.
+priority: high at or above the high threshold, medium at or above the medium one, else low.
+quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each high when > 3.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from .models import Priority, Quadrant, ScoringModel
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Weights:
+    importance: Decimal
+    urgency: Decimal
+    customer_value: Decimal
+    ease: Decimal
+    high_threshold: Decimal
+    medium_threshold: Decimal
+
+    @classmethod
+    def of(cls, model: ScoringModel) -> "Weights":
+        return cls(
+            model.w_importance, model.w_urgency, model.w_customer_value, model.w_ease,
+            model.high_threshold, model.medium_threshold,
+        )  # fmt: skip
+
+
+DEFAULT = Weights(
+    Decimal("0.30"), Decimal("0.25"), Decimal("0.25"), Decimal("0.20"), Decimal("4.0"),
+    Decimal("3.0"),
+)  # fmt: skip
+
+
+def weights_current() -> Weights:
+    """The scoring model in force (the defaults until someone saves one)."""
+    model = ScoringModel.objects.filter(pk=1).first()
+    return Weights.of(model) if model else DEFAULT
+
+
+def score_of(
+    importance: int, urgency: int, customer_value: int, difficulty: int, w: Weights
+) -> Decimal:
+    raw = (
+        importance * w.importance
+        + urgency * w.urgency
+        + customer_value * w.customer_value
+        + (6 - difficulty) * w.ease
+    )
+    return Decimal(raw).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def priority_of(score: Decimal, w: Weights) -> Priority:
+    if score >= w.high_threshold:
+        return Priority.HIGH
+    if score >= w.medium_threshold:
+        return Priority.MEDIUM
+    return Priority.LOW
+
+
+def quadrant_of(importance: int, customer_value: int, difficulty: int) -> Quadrant:
+    high_value = (importance + customer_value) / 2 > 3
+    high_cost = difficulty > 3
+    if high_value:
+        return Quadrant.STRATEGIC if high_cost else Quadrant.QUICK_WIN
+    return Quadrant.DEPRIORITIZE if high_cost else Quadrant.FILL_IN
+
+
+def explain(
+    importance: int, urgency: int, customer_value: int, difficulty: int, w: Weights
+) -> list[dict[str, object]]:
+    """Each factor's value, weight and contribution, for the detail page."""
+    rows = [
+        (_("Importance"), importance, w.importance),
+        (_("Urgency"), urgency, w.urgency),
+        (_("Customer value"), customer_value, w.customer_value),
+        (_("Ease (6 − difficulty)"), 6 - difficulty, w.ease),
+    ]
+    return [
+        {"factor": label, "value": value, "weight": weight,
+         "contribution": (value * weight).quantize(Decimal("0.001"))}
+        for label, value, weight in rows
+    ]  # fmt: skip
+
+
+# The same formula as score_of/priority_of/quadrant_of, in SQL, for the whole pool at once.
+_RESCORE_SQL = """
+WITH scored AS (
+    SELECT id, ROUND(importance * %(wi)s + urgency * %(wu)s + customer_value * %(wv)s
+                     + (6 - difficulty) * %(we)s, 2) AS new_score
+    FROM requirements_requirement
+)
+UPDATE requirements_requirement AS r
+SET score = s.new_score,
+    priority = CASE WHEN s.new_score >= %(high)s THEN 'high'
+                    WHEN s.new_score >= %(medium)s THEN 'medium' ELSE 'low' END
+FROM scored AS s
+WHERE r.id = s.id
+  AND (r.score IS DISTINCT FROM s.new_score
+       OR r.priority IS DISTINCT FROM CASE WHEN s.new_score >= %(high)s THEN 'high'
+                                           WHEN s.new_score >= %(medium)s THEN 'medium'
+                                           ELSE 'low' END)
+"""
+
+
+def rescore_all(w: Weights) -> int:
+    """Re-score every requirement in one statement; return how many rows changed.
+
+    Quadrants depend only on the inputs, never on the weights, so they stay as they are.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RESCORE_SQL,
+            {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
+             "high": w.high_threshold, "medium": w.medium_threshold},
+        )  # fmt: skip
+        return int(cursor.rowcount)

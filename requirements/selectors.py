@@ -1,0 +1,127 @@
+"""Reads of requirements that pages and the API share, already scoped to the user."""
+
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from customers.models import Customer
+from reqhub.accounts.permissions import has_scope
+from reqhub.accounts.roles import Scope
+
+from . import search, sla
+from .models import Requirement, RequirementEvent
+from .workflow import Status
+
+NUMBER_PATTERN = r"REQ-\d{4}-\d{6,}"
+
+
+def requirement_visible(user: Any) -> QuerySet[Requirement]:
+    """Requirements ``user`` may see: all, those of the customers they own, or none."""
+    scope = has_scope(user, "requirement.view")
+    qs = Requirement.objects.all()
+    if scope == Scope.ALL:
+        return qs
+    if scope == Scope.OWN:
+        return qs.filter(customer__owner=user)
+    return qs.none()
+
+
+def requirement_get(user: Any, number: str) -> Requirement:
+    """The requirement with ``number``; unknown and not-yours look the same (404).
+
+    A merged requirement answers at its own number (status merged, merged_into set).
+    """
+    try:
+        return (
+            requirement_visible(user)
+            .select_related("customer", "customer__owner", "owner", "contact", "merged_into")
+            .get(number=number)
+        )
+    except Requirement.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def requirement_text_search(qs: QuerySet[Requirement], text: str) -> QuerySet[Requirement]:
+    """Narrow to requirements whose text holds every token of ``text`` (Chinese included)."""
+    tsquery = search.query(text)
+    if tsquery is None:
+        return qs
+    return qs.filter(search=SearchQuery(tsquery, config="simple", search_type="raw"))
+
+
+def sla_breached_q(now: Any = None) -> Q:
+    """Requirements past their response deadline without a response, clock not paused."""
+    now = now or timezone.now()
+    return Q(first_response_at__isnull=True, sla_paused_at__isnull=True, response_due_at__lt=now)
+
+
+def sla_near_q(now: Any = None) -> Q:
+    now = now or timezone.now()
+    return Q(
+        first_response_at__isnull=True,
+        sla_paused_at__isnull=True,
+        response_due_at__gte=now,
+        response_due_at__lt=now + sla.NEAR_BREACH,
+    )
+
+
+def requirement_sla_state(req: Requirement, now: Any = None) -> str:
+    """`breached`, `near`, `ok`, `paused`, `answered` or `none` (no clock)."""
+    now = now or timezone.now()
+    if req.response_due_at is None:
+        return "none"
+    if req.first_response_at is not None:
+        return "answered" if req.first_response_at <= req.response_due_at else "answered_late"
+    if req.sla_paused_at is not None:
+        return "paused"
+    if req.response_due_at < now:
+        return "breached"
+    if req.response_due_at < now + sla.NEAR_BREACH:
+        return "near"
+    return "ok"
+
+
+def requirement_history(req: Requirement) -> QuerySet[RequirementEvent]:
+    """Every change to ``req`` and to the requirements merged into it, oldest first."""
+    return (
+        RequirementEvent.objects.filter(Q(requirement=req) | Q(requirement__merged_into=req))
+        .select_related("by", "requirement")
+        .order_by("at", "id")
+    )
+
+
+def requirement_duplicates(
+    user: Any, *, title: str, customer: Customer | None = None, description: str = "",
+    exclude: str | None = None, limit: int = 5, minimum: float = 0.3,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Likely duplicates of a new requirement, best first: number, title, similarity (0-1).
+
+    Candidates are the customer's open requirements (or, with no customer, those sharing a
+    text token with the title); each is ranked by token likeness of title and description.
+    """
+    text = f"{title} {description}".strip()
+    if not search.tokens(text):
+        return []
+    qs = requirement_visible(user).exclude(status__in=[Status.MERGED, Status.REJECTED])
+    if exclude:
+        qs = qs.exclude(number=exclude)
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    else:
+        any_token = " | ".join(f"'{t}'" for t in dict.fromkeys(search.tokens(title)))
+        qs = qs.filter(search=SearchQuery(any_token, config="simple", search_type="raw"))
+    candidates = qs.order_by("-id").values("number", "title", "description", "status")[:500]
+    ranked: list[dict[str, Any]] = []
+    for c in candidates:
+        score = max(
+            search.similarity(title, c["title"]),
+            search.similarity(text, f"{c['title']} {c['description']}") * 0.9,
+        )
+        if score >= minimum:
+            ranked.append({"number": c["number"], "title": c["title"], "status": c["status"],
+                           "similarity": score})  # fmt: skip
+    ranked.sort(key=lambda r: (-float(r["similarity"]), str(r["number"])))
+    return ranked[:limit]

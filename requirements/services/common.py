@@ -1,0 +1,85 @@
+"""Pieces every requirement service shares: locking, versions, history rows, derived fields."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Value
+from django.utils import timezone
+
+from reqhub.accounts.models import User
+from reqhub.core.exceptions import StaleVersionError
+
+from .. import scoring, search, sla
+from ..models import HistoryKind, Priority, Requirement, RequirementEvent
+
+
+def lock(req: Requirement) -> Requirement:
+    """Re-read ``req`` under a row lock; every write to a requirement starts here."""
+    return Requirement.objects.select_for_update().select_related("customer").get(pk=req.pk)
+
+
+def check_version(req: Requirement, version: int | None) -> None:
+    if version is not None and version != req.version:
+        raise StaleVersionError(req.version)
+
+
+def record(
+    req: Requirement,
+    *,
+    by: User | None,
+    kind: str,
+    field: str = "",
+    old: Any = "",
+    new: Any = "",
+    reason: str = "",
+    customer_visible: bool = False,
+    at: datetime | None = None,
+) -> RequirementEvent:
+    return RequirementEvent.objects.create(
+        requirement=req, at=at or timezone.now(), by=by, kind=kind, field=field,
+        old=_text(old), new=_text(new), reason=reason, customer_visible=customer_visible,
+    )  # fmt: skip
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, User):
+        return value.username
+    if hasattr(value, "number"):
+        return str(value.number)
+    return str(value)
+
+
+def apply_score(req: Requirement, w: scoring.Weights | None = None) -> list[str]:
+    """Recompute score, priority and quadrant from the inputs; return the fields that changed."""
+    w = w or scoring.weights_current()
+    score = scoring.score_of(req.importance, req.urgency, req.customer_value, req.difficulty, w)
+    values = {
+        "score": score,
+        "priority": scoring.priority_of(score, w).value,
+        "quadrant": scoring.quadrant_of(req.importance, req.customer_value, req.difficulty).value,
+    }
+    changed = [k for k, v in values.items() if getattr(req, k) != v]
+    for k in changed:
+        setattr(req, k, values[k])
+    if req.priority == Priority.HIGH and req.plan_due_at is None:
+        req.plan_due_at = sla.plan_due(timezone.now())
+        changed.append("plan_due_at")
+    return changed
+
+
+def refresh_search(req: Requirement) -> None:
+    doc = search.document(req.title, req.description, req.background, req.evidence)
+    Requirement.objects.filter(pk=req.pk).update(search=SearchVector(Value(doc), config="simple"))
+
+
+def record_first_response(req: Requirement, at: datetime) -> list[str]:
+    if req.first_response_at is None:
+        req.first_response_at = at
+        return ["first_response_at"]
+    return []
+
+
+__all__ = ["HistoryKind", "apply_score", "check_version", "lock", "record", "refresh_search"]
