@@ -4,11 +4,22 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from customers.api.views import CustomerViewSet, InteractionViewSet
+from reqhub.exports.api import ExportDetailView, ExportDownloadView, ExportListView
+from requirements.api.public import AcceptanceView, FeedbackView, StatusView
+from requirements.api.views import RequirementViewSet, ScoringModelView
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("requirements", RequirementViewSet, basename="requirement")
 
 urlpatterns = [
+    path("exports/", ExportListView.as_view(), name="exports"),
+    path("exports/<str:job_id>/", ExportDetailView.as_view(), name="export-detail"),
+    path("exports/<str:job_id>/download/", ExportDownloadView.as_view(), name="export-download"),
+    path("status/<str:number>/", StatusView.as_view(), name="status"),
+    path("status/<str:number>/acceptance/", AcceptanceView.as_view(), name="status-acceptance"),
+    path("status/<str:number>/feedback/", FeedbackView.as_view(), name="status-feedback"),
+    path("scoring-model/", ScoringModelView.as_view(), name="scoring-model"),
     path("", include(router.urls)),
 ]

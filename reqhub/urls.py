@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from reqhub.accounts.views import LoginView
+from requirements.portal_views import status_page
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
+    path("status/", status_page, name="status"),
+    path("exports/", include("reqhub.exports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reqhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

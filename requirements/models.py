@@ -228,6 +228,12 @@ class Requirement(TimeStampedModel):
         _("satisfaction"), null=True, editable=False, validators=_one_to_five
     )
     satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True, editable=False)
+    feedback_at = models.DateTimeField(_("rated at"), null=True, editable=False)
+    notify_contact = models.BooleanField(
+        _("e-mail the contact on each visible change"),
+        default=False,
+        help_text=_("The contact's work e-mail gets every change the customer can see."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -12,6 +12,8 @@ from reqhub.accounts.models import User
 from reqhub.accounts.roles import Role
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.celery_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clean_cache() -> None:

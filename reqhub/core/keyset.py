@@ -11,8 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .exceptions import DomainError
@@ -34,6 +34,10 @@ def _encode(value: Any, pk: int, direction: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _invalid() -> DomainError:
+    return DomainError(_("This page link is invalid; start from the first page."), field="cursor")
+
+
 def _decode(cursor: str) -> tuple[str, Any, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -42,9 +46,22 @@ def _decode(cursor: str) -> tuple[str, Any, int]:
             raise ValueError
         return direction, value, pk
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DomainError(
-            _("This page link is invalid; start from the first page."), field="cursor"
-        ) from exc
+        raise _invalid() from exc
+
+
+def _typed(qs: QuerySet[Any], field: str, value: Any) -> Any:
+    """The cursor's value as the field's Python type; a tampered cursor is a 400, never a 500."""
+    try:
+        model_field = qs.model._meta.get_field(field)
+    except FieldDoesNotExist:
+        return value
+    try:
+        typed = model_field.to_python(value)
+    except (ValidationError, TypeError, ValueError) as exc:
+        raise _invalid() from exc
+    if typed is None:
+        raise _invalid()
+    return typed
 
 
 def _value(row: Any, field: str) -> Any:
@@ -56,8 +73,8 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of ``qs`` ordered by ``field`` (never null) then id, in the given direction."""
     direction, value, pk = _decode(cursor) if cursor else ("n", None, None)
-    if isinstance(value, str) and field.endswith("_at"):
-        value = parse_datetime(value)
+    if pk is not None:
+        value = _typed(qs, field, value)
     backwards = direction == "p"
     # Walking backwards reads the mirror order, then flips the rows.
     desc = descending != backwards

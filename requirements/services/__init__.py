@@ -8,12 +8,14 @@ from .intake import (
     requirement_note_add,
     requirement_update,
 )
+from .portal import portal_acceptance, portal_feedback
 from .scoring import assignment_rule_set, scoring_model_update
 from .workflow import requirement_bulk_transition, requirement_merge, requirement_transition
 
 __all__ = [
     "assignment_rule_set", "change_request_create", "change_request_decide",
-    "requirement_access_code_renew", "requirement_bulk_transition", "requirement_create",
+    "portal_acceptance", "portal_feedback", "requirement_access_code_renew",
+    "requirement_bulk_transition", "requirement_create",
     "requirement_evidence_add", "requirement_merge", "requirement_note_add",
     "requirement_transition", "requirement_update", "scoring_model_update",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils import timezone
 from reqhub.accounts.models import User
 from reqhub.core.exceptions import StaleVersionError
 
-from .. import scoring, search, sla
+from .. import notify, scoring, search, sla
 from ..models import HistoryKind, Priority, Requirement, RequirementEvent
 
 
@@ -36,10 +36,13 @@ def record(
     customer_visible: bool = False,
     at: datetime | None = None,
 ) -> RequirementEvent:
-    return RequirementEvent.objects.create(
+    event = RequirementEvent.objects.create(
         requirement=req, at=at or timezone.now(), by=by, kind=kind, field=field,
         old=_text(old), new=_text(new), reason=reason, customer_visible=customer_visible,
     )  # fmt: skip
+    if customer_visible:
+        notify.customer_contact(req, note=event.new if kind == HistoryKind.NOTE else "")
+    return event
 
 
 def _text(value: Any) -> str:

@@ -22,7 +22,7 @@ from .common import apply_score, check_version, lock, record, record_first_respo
 CONTENT_FIELDS = {
     "title", "description", "background", "evidence", "contact", "channel", "category",
     "nature", "type", "importance", "urgency", "customer_value", "difficulty", "urgency_class",
-    "owner", "planned_completion", "plan_submitted_at",
+    "owner", "planned_completion", "plan_submitted_at", "notify_contact",
 }  # fmt: skip
 SCORE_INPUTS = {"importance", "urgency", "customer_value", "difficulty"}
 TEXT_FIELDS = {"title", "description", "background", "evidence"}
