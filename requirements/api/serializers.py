@@ -40,12 +40,13 @@ _OUTPUT_FIELDS = [
     "channel", "category", "nature", "type", "tags", "importance", "urgency", "customer_value",
     "difficulty", "score", "priority", "quadrant", "urgency_class", "response_due_at",
     "first_response_at", "sla_state", "plan_due_at", "plan_submitted_at", "status", "owner",
-    "planned_completion", "merged_into", "satisfaction", "version", "created_at", "updated_at",
+    "planned_completion", "merged_into", "satisfaction", "notify_contact", "version",
+    "created_at", "updated_at",
 ]  # fmt: skip
 _INPUT_FIELDS = [
     "customer", "contact", "channel", "title", "description", "background", "evidence",
     "category", "nature", "type", "tags", "importance", "urgency", "customer_value",
-    "difficulty", "urgency_class", "owner", "planned_completion",
+    "difficulty", "urgency_class", "owner", "planned_completion", "notify_contact",
 ]  # fmt: skip
 
 

@@ -4,11 +4,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reqhub.accounts.models import User
 from reqhub.core.exceptions import StaleVersionError
+from reqhub.core.pii import validate_no_personal_data
 
 from .. import notify, scoring, search, sla
 from ..models import HistoryKind, Priority, Requirement, RequirementEvent
@@ -53,6 +56,21 @@ def _text(value: Any) -> str:
     if hasattr(value, "number"):
         return str(value.number)
     return str(value)
+
+
+MAX_REASON = 2_000
+
+
+def clean_reason(reason: str) -> str:
+    """A reason lands in the history and may reach the customer: bounded, no personal data."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("At most %(n)s characters.") % {"n": MAX_REASON}})
+    try:
+        validate_no_personal_data(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
+    return reason
 
 
 def apply_score(req: Requirement, w: scoring.Weights | None = None) -> list[str]:

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from reqhub.accounts.models import User
 from reqhub.accounts.permissions import can
+from reqhub.core.exceptions import ConflictError
 from reqhub.core.sequences import counter_next, current_year
 from reqhub.core.services import model_update
 
-from .. import access, sla, uploads
+from .. import access, sla, uploads, workflow
 from ..models import EvidenceFile, HistoryKind, Requirement, RequirementNote, Tag
 from ..permissions import can_edit_requirement
+from ..workflow import Status
 from .common import apply_score, check_version, lock, record, record_first_response, refresh_search
 
 CONTENT_FIELDS = {
@@ -26,6 +28,8 @@ CONTENT_FIELDS = {
 }  # fmt: skip
 SCORE_INPUTS = {"importance", "urgency", "customer_value", "difficulty"}
 TEXT_FIELDS = {"title", "description", "background", "evidence"}
+# What the customer asked for; once accepted into the plan it changes by change request only.
+SCOPE_FIELDS = {"title", "description", "evidence"}
 
 
 def requirement_number_next() -> str:
@@ -36,8 +40,10 @@ def requirement_number_next() -> str:
 def _tags(names: list[str]) -> list[Tag]:
     cleaned = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
     for name in cleaned:
-        if len(name) > 40:
-            raise ValidationError({"tags": _("A tag is at most 40 characters.")})
+        try:
+            Tag(name=name).full_clean(validate_unique=False)
+        except ValidationError as exc:
+            raise ValidationError({"tags": exc.message_dict.get("name", exc.messages)}) from exc
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
     missing = [Tag(name=n) for n in cleaned if n not in existing]
     Tag.objects.bulk_create(missing, ignore_conflicts=True)
@@ -98,6 +104,21 @@ def requirement_update(
     if not can_edit_requirement(actor, req):
         raise PermissionDenied(_("You may not edit this requirement."))
     check_version(req, version)
+    if req.status == Status.MERGED:
+        raise ConflictError(
+            _("This requirement was merged into %(n)s; edit that one.")
+            % {"n": req.merged_into.number if req.merged_into else "?"}
+        )
+    scope_changes = SCOPE_FIELDS & {k for k, v in data.items() if getattr(req, k) != v}
+    if req.status in workflow.ACCEPTED and scope_changes:
+        raise ConflictError(
+            _(
+                "This requirement is in the plan: record a change request (what, why, impact) "
+                "instead of editing %(fields)s."
+            )
+            % {"fields": ", ".join(sorted(scope_changes))},
+            field=sorted(scope_changes)[0],
+        )
     before = {name: getattr(req, name) for name in data}
     changed = model_update(req, data=data, allowed=CONTENT_FIELDS)
     old_tags = sorted(t.name for t in req.tags.all()) if tags is not None else []

@@ -14,7 +14,7 @@ from .. import workflow
 from ..models import AssignmentRule, HistoryKind, Requirement
 from ..permissions import can_merge_requirement, can_transition_requirement
 from ..workflow import Status
-from .common import check_version, lock, record, record_first_response
+from .common import check_version, clean_reason, lock, record, record_first_response
 
 
 def _refuse_move(req: Requirement, to: str) -> ConflictError:
@@ -58,7 +58,7 @@ def requirement_transition(
             raise PermissionDenied
     elif not can_transition_requirement(actor, req, to):
         raise PermissionDenied(_("Your role may not make this move."))
-    reason = reason.strip()
+    reason = clean_reason(reason)
     if (source, target) in workflow.REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("Say why: this move needs a reason.")})
 
@@ -104,7 +104,8 @@ def requirement_merge(
     """
     if not can_merge_requirement(actor):
         raise PermissionDenied(_("Your role may not merge requirements."))
-    if not reason.strip():
+    reason = clean_reason(reason)
+    if not reason:
         raise ValidationError({"reason": _("Say why these are the same requirement.")})
     if requirement.pk == into.pk:
         raise ConflictError(_("A requirement cannot be merged into itself."), field="into")
@@ -116,6 +117,12 @@ def requirement_merge(
         raise ConflictError(
             _("%(n)s is itself merged into another requirement; merge into that one.")
             % {"n": survivor.number},
+            field="into",
+        )
+    if survivor.status in (Status.REJECTED, Status.OUT_OF_SCOPE):
+        raise ConflictError(
+            _("%(n)s is “%(s)s”; reopen it first or merge into a live requirement.")
+            % {"n": survivor.number, "s": Status(survivor.status).label},
             field="into",
         )
     if dup.status not in workflow.OPEN:

@@ -513,3 +513,50 @@ def test_bulk_screening_reports_each_outcome(users, customer) -> None:
     )
     assert [(r.number, r.ok) for r in results] == [(a.number, True), (b.number, False)]
     assert results[1].error
+
+
+# --- guards added after review ---------------------------------------------------------------
+
+
+def test_a_tag_with_an_id_number_is_refused(users, customer) -> None:
+    with pytest.raises(ValidationError) as exc:
+        new_requirement(users["sales_rep"], customer, tags=["11010519491231002X"])
+    assert "tags" in exc.value.error_dict
+    assert not Requirement.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["卡号 6222021234567890128", "理" * 2001])
+def test_reasons_are_bounded_and_free_of_personal_data(users, customer, reason) -> None:
+    req = new_requirement(users["sales_rep"], customer)
+    with pytest.raises(ValidationError) as exc:
+        services.requirement_transition(
+            actor=users["admin"], requirement=req, to="rejected", reason=reason
+        )
+    assert "reason" in exc.value.error_dict
+    assert Requirement.objects.get(pk=req.pk).status == "new"
+
+
+def test_the_scope_of_an_accepted_requirement_changes_by_change_request(users, customer) -> None:
+    req = move(new_requirement(users["sales_rep"], customer), users["admin"], "not_started")
+    with pytest.raises(ConflictError) as exc:
+        services.requirement_update(actor=users["product_manager"], requirement=req, title="新")
+    assert exc.value.field == "title"
+    moved = services.requirement_update(
+        actor=users["product_manager"], requirement=req, urgency=5, planned_completion=None
+    )
+    assert moved.urgency == 5
+
+
+def test_a_merged_requirement_is_edited_through_its_survivor(users, customer) -> None:
+    a, b = (new_requirement(users["sales_rep"], customer, title=t) for t in "甲乙")
+    services.requirement_merge(actor=users["admin"], requirement=b, into=a, reason="同")
+    with pytest.raises(ConflictError):
+        services.requirement_update(actor=users["admin"], requirement=b, urgency=5)
+
+
+@pytest.mark.parametrize("state", ["rejected", "out_of_scope"])
+def test_merge_into_a_closed_requirement_is_refused(users, customer, state) -> None:
+    a, b = (new_requirement(users["sales_rep"], customer, title=t) for t in "甲乙")
+    move(a, users["admin"], state)
+    with pytest.raises(ConflictError):
+        services.requirement_merge(actor=users["admin"], requirement=b, into=a, reason="同")
