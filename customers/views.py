@@ -17,6 +17,7 @@ from reqhub.accounts.roles import Scope
 from reqhub.core.exceptions import DomainError
 from reqhub.core.forms import add_service_errors
 from reqhub.core.types import AuthedHttpRequest
+from requirements.selectors import requirement_for_customer
 
 from . import selectors, services
 from .filters import CustomerFilterSet
@@ -76,6 +77,10 @@ def customer_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
             "show_financials": selectors.can_see_financials(request.user, customer),
             "can_edit": can(request.user, "customer.edit", owner_id=customer.owner_id),
             "can_log": can(request.user, "interaction.create", owner_id=customer.owner_id),
+            "requirements": requirement_for_customer(request.user, customer, limit=20),
+            "can_log_requirement": can(
+                request.user, "requirement.create", owner_id=customer.owner_id
+            ),
         },
     )
 

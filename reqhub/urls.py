@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
+    path("requirements/", include("requirements.urls")),
     path("status/", status_page, name="status"),
     path("exports/", include("reqhub.exports.urls")),
     path("admin/", admin.site.urls),

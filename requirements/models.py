@@ -370,13 +370,21 @@ class ChangeRequest(models.Model):
     )
     what = models.TextField(_("what changes"), max_length=5_000, validators=_free_text)
     why = models.TextField(_("why"), max_length=5_000, validators=_free_text)
-    impact_scope = models.TextField(_("impact on scope"), max_length=2_000, blank=True)
-    impact_effort = models.TextField(_("impact on effort"), max_length=2_000, blank=True)
-    impact_dates = models.TextField(_("impact on dates"), max_length=2_000, blank=True)
+    impact_scope = models.TextField(
+        _("impact on scope"), max_length=2_000, blank=True, validators=_free_text
+    )
+    impact_effort = models.TextField(
+        _("impact on effort"), max_length=2_000, blank=True, validators=_free_text
+    )
+    impact_dates = models.TextField(
+        _("impact on dates"), max_length=2_000, blank=True, validators=_free_text
+    )
     decision = models.CharField(
         _("decision"), max_length=16, choices=Decision.choices, default=Decision.PENDING
     )
-    decision_note = models.TextField(_("decision note"), max_length=2_000, blank=True)
+    decision_note = models.TextField(
+        _("decision note"), max_length=2_000, blank=True, validators=_free_text
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

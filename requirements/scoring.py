@@ -100,7 +100,9 @@ WITH scored AS (
 UPDATE requirements_requirement AS r
 SET score = s.new_score,
     priority = CASE WHEN s.new_score >= %(high)s THEN 'high'
-                    WHEN s.new_score >= %(medium)s THEN 'medium' ELSE 'low' END
+                    WHEN s.new_score >= %(medium)s THEN 'medium' ELSE 'low' END,
+    -- an edit page opened before the re-score must not overwrite it unnoticed
+    version = r.version + 1
 FROM scored AS s
 WHERE r.id = s.id
   AND (r.score IS DISTINCT FROM s.new_score
@@ -114,6 +116,8 @@ def rescore_all(w: Weights) -> int:
     """Re-score every requirement in one statement; return how many rows changed.
 
     Quadrants depend only on the inputs, never on the weights, so they stay as they are.
+    Changed rows get a new version (stale edit pages get a conflict); the change itself is
+    recorded once, on the scoring model, not as a million history rows.
     """
     with connection.cursor() as cursor:
         cursor.execute(

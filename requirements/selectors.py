@@ -1,19 +1,22 @@
 """Reads of requirements that pages and the API share, already scoped to the user."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Round, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.selectors import customer_visible
 from reqhub.accounts.permissions import has_scope
 from reqhub.accounts.roles import Scope
 
-from . import search, sla
+from . import scoring, search, sla
 from .models import Requirement, RequirementEvent
-from .workflow import Status
+from .workflow import OPEN, Status
 
 NUMBER_PATTERN = r"REQ-\d{4}-\d{6,}"
 
@@ -99,8 +102,9 @@ def requirement_duplicates(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Likely duplicates of a new requirement, best first: number, title, similarity (0-1).
 
-    Candidates are the customer's open requirements (or, with no customer, those sharing a
-    text token with the title); each is ranked by token likeness of title and description.
+    Candidates are the customer's requirements that are not merged or rejected (a done one
+    is worth pointing to as well; with no customer, those sharing a text token with the
+    title); each is ranked by token likeness of title and description.
     """
     text = f"{title} {description}".strip()
     if not search.tokens(text):
@@ -125,3 +129,101 @@ def requirement_duplicates(
                            "similarity": score})  # fmt: skip
     ranked.sort(key=lambda r: (-float(r["similarity"]), str(r["number"])))
     return ranked[:limit]
+
+
+# --- Reads for the pages: intake type-ahead, customer page, pool charts, scoring preview ---
+
+
+def requirement_intake_customers(user: Any, text: str, *, limit: int = 10) -> list[Customer]:
+    """Customers ``user`` may log requirements for whose name contains or code starts with
+    ``text``, for the intake page's type-ahead."""
+    text = text.strip()
+    if not text or has_scope(user, "requirement.create") == Scope.NONE:
+        return []
+    qs = customer_visible(user).filter(Q(name__icontains=text) | Q(code__istartswith=text))
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def requirement_for_customer(
+    user: Any, customer: Customer, *, limit: int = 20
+) -> list[Requirement]:
+    """The customer's latest requirements ``user`` may see, newest first, in one query."""
+    return list(
+        requirement_visible(user)
+        .filter(customer=customer)
+        .order_by("-created_at", "-id")
+        .only("number", "title", "status", "priority", "score", "created_at", "updated_at")[:limit]
+    )
+
+
+def requirement_count_by_status(qs: QuerySet[Requirement]) -> dict[str, int]:
+    """How many of ``qs`` are in each status (one GROUP BY)."""
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def requirement_count_by_quadrant(qs: QuerySet[Requirement]) -> dict[str, int]:
+    """How many of ``qs`` are in each value-cost quadrant (one GROUP BY)."""
+    rows = qs.order_by().values("quadrant").annotate(n=Count("id"))
+    return {row["quadrant"]: row["n"] for row in rows}
+
+
+MATRIX_SAMPLE = 500
+
+
+def requirement_matrix_points(
+    qs: QuerySet[Requirement], *, limit: int = MATRIX_SAMPLE
+) -> list[dict[str, Any]]:
+    """The value-cost matrix's points: the ``limit`` highest-scored of ``qs``, never the pool.
+
+    value = (importance + customer_value) / 2, cost = difficulty.
+    """
+    rows = qs.order_by("-score", "-id").values(
+        "number", "title", "importance", "customer_value", "difficulty", "score", "quadrant"
+    )[:limit]
+    return [
+        {
+            "number": r["number"],
+            "title": r["title"],
+            "value": (r["importance"] + r["customer_value"]) / 2,
+            "cost": r["difficulty"],
+            "score": float(r["score"]),
+            "quadrant": r["quadrant"],
+        }
+        for r in rows
+    ]
+
+
+def requirement_score_preview(weights: scoring.Weights, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The open pool's top ``limit`` under ``weights`` (a scoring.Weights), each with its rank
+    and score today, computed in one SQL query with the scoring formula."""
+    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=6, decimal_places=3)
+    formula = ExpressionWrapper(
+        F("importance") * Value(weights.importance, output_field=decimal)
+        + F("urgency") * Value(weights.urgency, output_field=decimal)
+        + F("customer_value") * Value(weights.customer_value, output_field=decimal)
+        + (Value(6) - F("difficulty")) * Value(weights.ease, output_field=decimal),
+        output_field=decimal,
+    )
+    rows = (
+        Requirement.objects.filter(status__in=OPEN)
+        .annotate(
+            new_score=Round(formula, 2),
+            old_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").desc()]),
+        )
+        .order_by("-new_score", "-score", "-id")
+        .values("number", "title", "score", "priority", "new_score", "old_rank")[:limit]
+    )
+    out = []
+    for rank, row in enumerate(rows, start=1):
+        new_score = Decimal(row["new_score"]).quantize(scoring.TWO_PLACES)
+        out.append(
+            {
+                **row,
+                "new_score": new_score,
+                "new_priority": scoring.priority_of(new_score, weights).value,
+                "rank": rank,
+                "moved": row["old_rank"] - rank,
+            }
+        )
+    return out

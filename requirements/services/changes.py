@@ -58,6 +58,7 @@ def change_request_decide(
         raise ValidationError({"decision": _("Choose approved or rejected.")})
     change.decision, change.decision_note = decision, note
     change.decided_by, change.decided_at = actor, timezone.now()
+    change.full_clean()
     change.save()
     record(
         change.requirement, by=actor, kind=HistoryKind.CHANGE_REQUEST, field="decision",

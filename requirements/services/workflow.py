@@ -76,13 +76,13 @@ def requirement_transition(
         req.sla_paused_at = None
         changed.append("sla_paused_at")
     if target == Status.NOT_STARTED and req.owner_id is None:
-        rule = AssignmentRule.objects.filter(type=req.type).select_related("collaborator").first()
+        rule = AssignmentRule.objects.filter(type=req.type).select_related("owner").first()
         if rule is not None:
-            req.owner_id = rule.owner_id
+            req.owner = rule.owner
             changed.append("owner")
             if rule.collaborator_id:
                 req.followers.add(rule.collaborator_id)
-            record(req, by=actor, kind=HistoryKind.FIELD, field="owner", new=rule.owner_id)
+            record(req, by=actor, kind=HistoryKind.FIELD, field="owner", new=rule.owner)
     req.status = target
     req.version += 1
     req.save(update_fields=list(dict.fromkeys(changed)))

@@ -560,3 +560,26 @@ def test_merge_into_a_closed_requirement_is_refused(users, customer, state) -> N
     move(a, users["admin"], state)
     with pytest.raises(ConflictError):
         services.requirement_merge(actor=users["admin"], requirement=b, into=a, reason="同")
+
+
+def test_an_assigned_owner_is_recorded_by_username(users, customer) -> None:
+    services.assignment_rule_set(actor=users["admin"], type="service", owner=users["delivery"])
+    req = new_requirement(users["sales_rep"], customer, type="service")
+    move(req, users["admin"], "not_started")
+    event = RequirementEvent.objects.get(requirement=req, field="owner")
+    assert event.new == "delivery"
+
+
+def test_rescoring_gives_changed_requirements_a_new_version(users, customer) -> None:
+    req = new_requirement(users["sales_rep"], customer, importance=5)
+    services.scoring_model_update(
+        actor=users["admin"],
+        weights=scoring.Weights(
+            Decimal("0.4"), Decimal("0.2"), Decimal("0.2"), Decimal("0.2"), Decimal("4"),
+            Decimal("3"),
+        ),
+    )  # fmt: skip
+    with pytest.raises(StaleVersionError):
+        services.requirement_update(
+            actor=users["product_manager"], requirement=req, version=1, urgency=4
+        )
