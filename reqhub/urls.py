@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
     path("requirements/", include("requirements.urls")),
+    path("reminders/", include("reqhub.reminders.urls")),
     path("status/", status_page, name="status"),
     path("exports/", include("reqhub.exports.urls")),
     path("admin/", admin.site.urls),

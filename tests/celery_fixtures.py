@@ -6,27 +6,30 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 
 from reqhub.celery import app
 
-# Tests get their own broker database and, per pytest-xdist worker, their own queue, so a test
-# worker never takes another run's tasks.
+# Tests use their own broker database and, per test process, their own key prefix, so a test
+# worker never takes another run's tasks. (Not a different queue name: Celery caches its
+# queue setup on first use.)
 TEST_BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
-
-
-def queue_name(suffix: str = "") -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return f"test-{worker}-{os.environ.get('TEST_DATABASE_NAME', 'default')}{suffix}"
+PREFIX = "reqhub-test-{}-{}-{}:".format(
+    os.environ.get("TEST_DATABASE_NAME", "main"),
+    os.environ.get("PYTEST_XDIST_WORKER", "main"),
+    os.getpid(),
+)
 
 
 @contextmanager
-def broker(url: str, queue: str, **conf: Any) -> Iterator[None]:
-    """Publish to ``url``/``queue`` inside the block (pooled connections dropped both ways)."""
-    names = ["broker_url", "task_default_queue", *conf]
+def broker(url: str, prefix: str = PREFIX, **conf: Any) -> Iterator[None]:
+    """Publish to ``url`` under ``prefix`` inside the block (pooled connections dropped)."""
+    names = ["broker_url", "broker_transport_options", *conf]
     saved = {name: app.conf[name] for name in names}
+    options = {**(saved["broker_transport_options"] or {}), "global_keyprefix": prefix}
     _drop_connections()
-    app.conf.update(broker_url=url, task_default_queue=queue, **conf)
+    app.conf.update(broker_url=url, broker_transport_options=options, **conf)
     try:
         yield
     finally:
@@ -34,18 +37,26 @@ def broker(url: str, queue: str, **conf: Any) -> Iterator[None]:
         app.conf.update(saved)
 
 
+def purge(prefix: str = PREFIX) -> None:
+    client = redis.Redis.from_url(TEST_BROKER)
+    for key in client.scan_iter(match=f"{prefix}*", count=1000):
+        client.delete(key)
+
+
 def _drop_connections() -> None:
     # Not app.close(): that also deregisters the app, and shared tasks imported later would
-    # then never be registered on it.
+    # then never be registered on it. Not force_close_all(): kombu's shared producer pools may
+    # still hold those connections.
     app._pool = None
     app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[object]:
-    queue = queue_name()
-    with broker(TEST_BROKER, queue):
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
-            yield w
+    purge()
+    with (
+        broker(TEST_BROKER),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w,
+    ):
+        yield w
+    purge()

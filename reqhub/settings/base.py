@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reqhub.core",
     "reqhub.exports",
     "reqhub.accounts",
+    "reqhub.reminders",
     "customers",
     "requirements",
     "solutions",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reqhub.core.context_processors.navigation",
+                "reqhub.reminders.context_processors.reminders",
             ],
         },
     }
@@ -206,7 +208,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 # An unacknowledged task (its worker died) goes back to the queue after this many seconds;
 # longer than any task's time limit, so a slow task is never run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # Several installations (or test runs) can share one Redis under different prefixes.
+    "global_keyprefix": env.str("CELERY_BROKER_KEY_PREFIX", default=""),
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

@@ -18,7 +18,7 @@ from customers import services as customer_services
 from customers.models import Customer
 from reqhub.exports import services
 from reqhub.exports.models import ExportJob
-from tests.celery_fixtures import TEST_BROKER, broker, queue_name
+from tests.celery_fixtures import PREFIX, TEST_BROKER, broker, purge
 from tests.requirements.helpers import new_requirement
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +63,7 @@ def test_a_job_a_live_worker_holds_is_not_run_twice(users) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_staff_still_log_customers_and_requirements(users, api_client_for) -> None:
-    down = broker(DOWN, queue_name(), task_publish_retry_policy={"max_retries": 0})
+    down = broker(DOWN, task_publish_retry_policy={"max_retries": 0})
     with down, override_settings(
         CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                             "LOCATION": DOWN}}
@@ -81,7 +81,7 @@ def test_with_redis_down_staff_still_log_customers_and_requirements(users, api_c
 @pytest.fixture
 def worker_process(transactional_db):
     """Start (and restart) a real `celery worker` process on the test database."""
-    queue = f"test-kill-{os.getpid()}"
+    prefix = f"{PREFIX}kill:"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "reqhub.settings.test",
@@ -89,6 +89,7 @@ def worker_process(transactional_db):
             **{k: connection.settings_dict[k] or "" for k in ("USER", "HOST", "PORT", "NAME")}
         ),
         "CELERY_BROKER_URL": TEST_BROKER,
+        "CELERY_BROKER_KEY_PREFIX": prefix,
         "CELERY_VISIBILITY_TIMEOUT": "4",
         "EXPORT_STALE_SECONDS": "2",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -99,27 +100,29 @@ def worker_process(transactional_db):
     def start() -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "reqhub", "worker", "--pool=solo",
-             "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+             "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         processes.append(proc)
         return proc
 
     try:
-        with broker(TEST_BROKER, queue):
+        purge(prefix)
+        with broker(TEST_BROKER, prefix):
             yield start
     finally:
         for proc in processes:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(10)
+        purge(prefix)
 
 
 def test_a_worker_killed_mid_export_finishes_after_restart(users, worker_process) -> None:
     owner = users["manager"]
     Customer.objects.bulk_create(
         Customer(code=f"C2099{i:05d}", name=f"批量客户{i}", owner=owner, region="上海")
-        for i in range(40_000)
+        for i in range(15_000)
     )
     customer_services.customer_create(actor=owner, name="最后一个")
     first = worker_process()
@@ -133,7 +136,7 @@ def test_a_worker_killed_mid_export_finishes_after_restart(users, worker_process
     done = wait_for(
         lambda: (j := ExportJob.objects.get(pk=job.pk)).state in ("done", "failed") and j, 180
     )
-    assert (done.state, done.rows, done.attempts) == ("done", 40_001, 2)
+    assert (done.state, done.rows, done.attempts) == ("done", 15_001, 2)
     files = sorted(p.name for p in (Path(settings.MEDIA_ROOT) / "exports").glob(f"{job.pk}*"))
     assert files == [f"{job.pk}.xlsx"]
     assert ExportJob.objects.count() == 1
