@@ -18,6 +18,7 @@ urlpatterns = [
     path("reminders/", include("reqhub.reminders.urls")),
     path("status/", status_page, name="status"),
     path("exports/", include("reqhub.exports.urls")),
+    path("imports/", include("reqhub.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reqhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

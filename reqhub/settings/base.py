@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "reqhub.core",
     "reqhub.exports",
+    "reqhub.imports",
     "reqhub.accounts",
     "reqhub.reminders",
     "customers",
