@@ -1,6 +1,6 @@
 """Fixtures every suite shares: one user per role, API clients with tokens."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
@@ -13,6 +13,15 @@ from reqhub.accounts.roles import Role
 from tests.factories import UserFactory
 
 pytest_plugins = ["tests.celery_fixtures"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clear_unconsumed_tasks() -> Iterator[None]:
+    """Tasks tests queued without a worker to take them are dropped when the run ends."""
+    yield
+    from tests.celery_fixtures import purge
+
+    purge(settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"])
 
 
 @pytest.fixture(autouse=True)

@@ -32,3 +32,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks queued by tests (after commit) never reach the development broker: they go to a test
+# database under a per-run prefix, which tests/conftest.py clears when the run ends.
+CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/13")
+_run = [
+    env.str("TEST_DATABASE_NAME", default="main"),
+    env.str("PYTEST_XDIST_WORKER", default="main"),
+]
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A worker process started by a test is told its prefix through the environment.
+    "global_keyprefix": env.str(
+        "CELERY_BROKER_KEY_PREFIX", default="reqhub-test-unconsumed-" + "-".join(_run) + ":"
+    ),
+}

@@ -231,17 +231,18 @@ def test_files_over_the_size_or_row_limit_are_refused(users, monkeypatch):
 
 def test_a_failure_at_commit_saves_nothing_and_says_why(users, monkeypatch):
     existing = CustomerFactory(owner=users["manager"], name="旧名")
-    job = validate(users["manager"], "customers", [
-        ["Code", "Name", "Owner"], [existing.code, "新名", ""], ["", "一", ""],
-        ["", "二", "sales_rep"],
-    ])  # fmt: skip
+    # the job reports in the language of the person who uploaded the file
+    with translation.override("en"):
+        job = validate(users["manager"], "customers", [
+            ["Code", "Name", "Owner"], [existing.code, "新名", ""], ["", "一", ""],
+            ["", "二", "sales_rep"],
+        ])  # fmt: skip
     assert job.counts["errors"] == 0
     # between preview and commit the owner of row 4 leaves; rows 2 and 3 are written first
     users["sales_rep"].is_active = False
     users["sales_rep"].save()
     monkeypatch.setattr(services, "CHUNK", 1)
-    with translation.override("en"):
-        job = commit(job)
+    job = commit(job)
     assert job.state == "failed"
     assert "Row 4, Owner" in job.error and "Nothing was imported" in job.error
     assert list(Customer.objects.values_list("name", flat=True)) == ["旧名"]
