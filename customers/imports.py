@@ -3,7 +3,6 @@
 import copy
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -31,7 +30,6 @@ from reqhub.imports.registry import (
     PlanContext,
     RowApplyError,
     RowPlan,
-    clean_exclude,
     model_data,
     per_row,
     register,
@@ -195,14 +193,7 @@ def customer_plan(ctx: PlanContext, rows: list[ParsedRow]) -> list[RowPlan]:
                 )
             changed = data
             candidate = Customer(owner=owner, code="C0000000", **data)
-        try:
-            candidate.full_clean(
-                validate_unique=False,
-                validate_constraints=False,
-                exclude=clean_exclude(Customer, row.failed),
-            )
-        except ValidationError as exc:
-            plan.errors.extend(ctx.validation_errors(row.row, exc))
+        plan.errors.extend(ctx.check(row, candidate))
         if plan.errors:
             plans.append(plan)
             continue
@@ -380,14 +371,7 @@ def contact_plan(ctx: PlanContext, rows: list[ParsedRow]) -> list[RowPlan]:
         else:
             changed = {"name": name, **data}
             candidate = Contact(customer=customer, **changed)
-        try:
-            candidate.full_clean(
-                validate_unique=False,
-                validate_constraints=False,
-                exclude=clean_exclude(Contact, row.failed),
-            )
-        except ValidationError as exc:
-            plan.errors.extend(ctx.validation_errors(row.row, exc))
+        plan.errors.extend(ctx.check(row, candidate))
         if plan.errors:
             plans.append(plan)
             continue

@@ -5,17 +5,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from reqhub.exports.registry import Column, ExportKind, register
+from reqhub.exports.registry import Column, ExportKind, choice_label, register
 
 from .filters import RequirementFilterSet
 from .models import Category, Channel, Nature, Priority, Quadrant, RequirementType, UrgencyClass
 from .selectors import requirement_visible
 from .workflow import Status
-
-
-def _label(choices: type, field: str) -> Any:
-    labels = dict(choices.choices)  # type: ignore[attr-defined]
-    return lambda r: str(labels.get(r[field], r[field] or ""))
 
 
 def requirement_columns(user: Any) -> list[Column]:
@@ -24,19 +19,19 @@ def requirement_columns(user: Any) -> list[Column]:
         Column(_("Customer code"), lambda r: r["customer__code"], 12),
         Column(_("Customer"), lambda r: r["customer__name"], 24),
         Column(_("Title"), lambda r: r["title"], 40),
-        Column(_("Status"), _label(Status, "status"), 12),
-        Column(_("Channel"), _label(Channel, "channel"), 12),
-        Column(_("Category"), _label(Category, "category"), 10),
-        Column(_("Nature"), _label(Nature, "nature"), 8),
-        Column(_("Type"), _label(RequirementType, "type"), 8),
+        Column(_("Status"), choice_label(Status, "status"), 12),
+        Column(_("Channel"), choice_label(Channel, "channel"), 12),
+        Column(_("Category"), choice_label(Category, "category"), 10),
+        Column(_("Nature"), choice_label(Nature, "nature"), 8),
+        Column(_("Type"), choice_label(RequirementType, "type"), 8),
         Column(_("Importance"), lambda r: r["importance"], 8, "0"),
         Column(_("Urgency"), lambda r: r["urgency"], 8, "0"),
         Column(_("Customer value"), lambda r: r["customer_value"], 8, "0"),
         Column(_("Difficulty"), lambda r: r["difficulty"], 8, "0"),
         Column(_("Score"), lambda r: r["score"], 8, "0.00"),
-        Column(_("Priority"), _label(Priority, "priority"), 8),
-        Column(_("Quadrant"), _label(Quadrant, "quadrant"), 14),
-        Column(_("Urgency class"), _label(UrgencyClass, "urgency_class"), 14),
+        Column(_("Priority"), choice_label(Priority, "priority"), 8),
+        Column(_("Quadrant"), choice_label(Quadrant, "quadrant"), 14),
+        Column(_("Urgency class"), choice_label(UrgencyClass, "urgency_class"), 14),
         Column(_("Response due"), lambda r: r["response_due_at"], 18, "yyyy-mm-dd hh:mm"),
         Column(_("Owner"), lambda r: r["owner__username"] or "", 12),
         Column(_("Planned completion"), lambda r: r["planned_completion"], 12, "yyyy-mm-dd"),

@@ -28,7 +28,6 @@ from reqhub.imports.registry import (
     ParsedRow,
     PlanContext,
     RowPlan,
-    clean_exclude,
     model_data,
     per_row,
     register,
@@ -192,14 +191,7 @@ def requirement_plan(ctx: PlanContext, rows: list[ParsedRow]) -> list[RowPlan]:
                 number="REQ-0000-000000", created_by=user, access_code_hash="-",
                 score=Decimal(0), priority="low", quadrant="fill_in", **parent, **data,
             )  # fmt: skip
-        try:
-            candidate.full_clean(
-                validate_unique=False,
-                validate_constraints=False,
-                exclude=clean_exclude(Requirement, row.failed),
-            )
-        except ValidationError as exc:
-            plan.errors.extend(ctx.validation_errors(row.row, exc))
+        plan.errors.extend(ctx.check(row, candidate))
         if plan.errors:
             plans.append(plan)
             continue

@@ -12,6 +12,12 @@ from django_filters import FilterSet
 Getter = Callable[[dict[str, Any]], Any]
 
 
+def choice_label(choices: Any, field: str) -> Getter:
+    """A getter that shows a coded field (``TextChoices``) by its label, in the job's language."""
+    labels = dict(choices.choices)
+    return lambda r: str(labels.get(r[field], r[field] or ""))
+
+
 @dataclass(frozen=True)
 class Column:
     header: str | Promise

@@ -76,6 +76,19 @@ class PlanContext:
     def error(self, row: int, name: str, message: Any) -> RowError:
         return RowError(row, self.header(name) if name else "", str(message))
 
+    def check(self, row: ParsedRow, candidate: models.Model) -> list[RowError]:
+        """The model's own validation of a candidate row (personal-data guard included), as
+        errors on that row; cells that could not be read are not checked twice."""
+        try:
+            candidate.full_clean(
+                validate_unique=False,
+                validate_constraints=False,
+                exclude=clean_exclude(type(candidate), row.failed),
+            )
+        except ValidationError as exc:
+            return self.validation_errors(row.row, exc)
+        return []
+
     def validation_errors(self, row: int, exc: ValidationError) -> list[RowError]:
         """One error per message, on the column of the field it names."""
         if not hasattr(exc, "error_dict"):
