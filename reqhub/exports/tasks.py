@@ -1,9 +1,14 @@
 """Thin export tasks: load by id, call the service."""
 
+import logging
+
 from celery import Task, shared_task
 from django.db import OperationalError
 
 from . import services
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -19,6 +24,10 @@ from . import services
 def export_run_task(self: Task, job_id: str) -> str:
     try:
         job = services.export_run(job_id)
+    except ExportJob.DoesNotExist:
+        # Deleted (expired, or its user removed) before a worker got to it: nothing to do.
+        logger.warning("Export %s no longer exists; skipped", job_id)
+        return "missing"
     except OperationalError:
         raise
     except Exception as exc:  # any other error is a bug or bad data: show it, don't loop

@@ -174,3 +174,9 @@ def test_the_export_button_starts_a_job_with_the_page_filters(users, client) -> 
     assert job.filters == {"industry": "internet"}
     page = client.get(res["Location"])
     assert b"<progress" in page.content
+
+
+def test_a_task_for_a_vanished_job_does_nothing(db) -> None:
+    from reqhub.exports.tasks import export_run_task
+
+    assert export_run_task.apply(args=["00000000-0000-0000-0000-000000000000"]).get() == "missing"
