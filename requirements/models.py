@@ -248,6 +248,9 @@ class Requirement(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-score", "-id"], name="req_score"),
+            # the other keyset orders of the pool (newest first is the API's default)
+            models.Index(fields=["-created_at", "-id"], name="req_created"),
+            models.Index(fields=["-updated_at", "-id"], name="req_updated"),
             models.Index(fields=["status", "-score", "-id"], name="req_status_score"),
             models.Index(fields=["customer", "-created_at"], name="req_customer_created"),
             models.Index(fields=["owner", "status"], name="req_owner_status"),
