@@ -8,7 +8,7 @@ quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Priority, Quadrant, ScoringModel
@@ -90,25 +90,38 @@ def explain(
     ]  # fmt: skip
 
 
-# The same formula as score_of/priority_of/quadrant_of, in SQL, for the whole pool at once.
+# The same formula as score_of/priority_of, in SQL, for the whole pool at once. The score
+# depends only on the four 1-5 inputs, so it is worked out once for each of their 625
+# combinations and joined in memory, and only rows whose score or priority changes are written.
 _RESCORE_SQL = """
 WITH scored AS (
-    SELECT id, ROUND(importance * %(wi)s + urgency * %(wu)s + customer_value * %(wv)s
-                     + (6 - difficulty) * %(we)s, 2) AS new_score
-    FROM requirements_requirement
+    SELECT i, u, v, d, ROUND(i * %(wi)s + u * %(wu)s + v * %(wv)s + (6 - d) * %(we)s, 2) AS score
+    FROM generate_series(1, 5) AS i, generate_series(1, 5) AS u, generate_series(1, 5) AS v,
+         generate_series(1, 5) AS d
+), banded AS (
+    SELECT i, u, v, d, score,
+           CASE WHEN score >= %(high)s THEN 'high' WHEN score >= %(medium)s THEN 'medium'
+                ELSE 'low' END AS priority
+    FROM scored
 )
 UPDATE requirements_requirement AS r
-SET score = s.new_score,
-    priority = CASE WHEN s.new_score >= %(high)s THEN 'high'
-                    WHEN s.new_score >= %(medium)s THEN 'medium' ELSE 'low' END,
+SET score = b.score, priority = b.priority,
     -- an edit page opened before the re-score must not overwrite it unnoticed
     version = r.version + 1
-FROM scored AS s
-WHERE r.id = s.id
-  AND (r.score IS DISTINCT FROM s.new_score
-       OR r.priority IS DISTINCT FROM CASE WHEN s.new_score >= %(high)s THEN 'high'
-                                           WHEN s.new_score >= %(medium)s THEN 'medium'
-                                           ELSE 'low' END)
+FROM banded AS b
+WHERE (r.importance, r.urgency, r.customer_value, r.difficulty) = (b.i, b.u, b.v, b.d)
+  AND (r.score <> b.score OR r.priority <> b.priority)
+"""
+# Each changed row gets new entries in every index, ~85 of them in the two GIN indexes (search
+# vector, title trigrams). Queued in a larger pending list than the default 4 MB and merged at
+# the end, they cost far less than merged 4 MB at a time; text searches meanwhile read at most
+# that much pending list. Merging needs to own the index; if not, autovacuum does it later.
+_GIN_PENDING_LIST = "64MB"
+_GIN_FLUSH_SQL = """
+SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index AS i
+JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam
+WHERE i.indrelid = 'requirements_requirement'::regclass AND a.amname = 'gin'
+  AND pg_has_role(c.relowner, 'USAGE')
 """
 
 
@@ -119,10 +132,17 @@ def rescore_all(w: Weights) -> int:
     Changed rows get a new version (stale edit pages get a conflict); the change itself is
     recorded once, on the scoring model, not as a million history rows.
     """
-    with connection.cursor() as cursor:
+    params = {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
+              "high": w.high_threshold, "medium": w.medium_threshold}  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            _RESCORE_SQL,
-            {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
-             "high": w.high_threshold, "medium": w.medium_threshold},
-        )  # fmt: skip
-        return int(cursor.rowcount)
+            "SELECT current_setting('gin_pending_list_limit'), "
+            "set_config('gin_pending_list_limit', %s, true)",
+            [_GIN_PENDING_LIST],
+        )
+        (before, _) = cursor.fetchone()
+        cursor.execute(_RESCORE_SQL, params)
+        changed = int(cursor.rowcount)
+        cursor.execute(_GIN_FLUSH_SQL)
+        cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [before])
+    return changed
