@@ -104,7 +104,7 @@ class RequirementIntakeForm(forms.ModelForm):
         model = Requirement
         fields = [
             "contact", "channel", "title", "description", "background", "evidence",
-            "urgency_class",
+            "urgency_class", "notify_contact",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -198,6 +198,7 @@ class RequirementEditForm(forms.ModelForm):
         fields = [
             *CONTENT_FIELDS, "category", "nature", "type", "urgency_class", "importance",
             "urgency", "customer_value", "difficulty", "owner", "planned_completion",
+            "notify_contact",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -661,3 +661,17 @@ def test_navigation_shows_the_pool_and_the_scoring_model_by_role(users, client) 
     client.force_login(users["sales_rep"])
     urls = [i["url"] for i in client.get(reverse("requirements:pool")).context["nav_items"]]
     assert reverse("requirements:pool") in urls and reverse("requirements:scoring") not in urls
+
+
+def test_staff_can_ask_to_email_the_contact_on_visible_changes(users, client) -> None:
+    from requirements.models import Requirement
+    from tests.factories import CustomerFactory
+    from tests.requirements.helpers import new_requirement
+
+    req = new_requirement(users["sales_rep"], CustomerFactory(owner=users["sales_rep"]))
+    client.force_login(users["product_manager"])
+    page = client.get(reverse("requirements:edit", args=[req.number]))
+    assert 'name="notify_contact"' in page.content.decode()
+    intake = client.get(reverse("requirements:create"))
+    assert 'name="notify_contact"' in intake.content.decode()
+    assert not Requirement.objects.get(pk=req.pk).notify_contact
