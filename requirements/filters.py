@@ -61,7 +61,8 @@ class RequirementFilterSet(django_filters.FilterSet):
     def filter_q(self, qs: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:
         value = value.strip()
         if value.upper().startswith("REQ-"):
-            return qs.filter(number__iexact=value)
+            # numbers are stored upper-case; iexact would scan the pool instead of the index
+            return qs.filter(number=value.upper())
         return requirement_text_search(qs, value)
 
     def filter_sla(self, qs: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:

@@ -8,7 +8,7 @@ quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .models import Priority, Quadrant, ScoringModel
@@ -112,17 +112,6 @@ FROM banded AS b
 WHERE (r.importance, r.urgency, r.customer_value, r.difficulty) = (b.i, b.u, b.v, b.d)
   AND (r.score <> b.score OR r.priority <> b.priority)
 """
-# Each changed row gets new entries in every index, ~85 of them in the two GIN indexes (search
-# vector, title trigrams). Queued in a larger pending list than the default 4 MB and merged at
-# the end, they cost far less than merged 4 MB at a time; text searches meanwhile read at most
-# that much pending list. Merging needs to own the index; if not, autovacuum does it later.
-_GIN_PENDING_LIST = "64MB"
-_GIN_FLUSH_SQL = """
-SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index AS i
-JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS a ON a.oid = c.relam
-WHERE i.indrelid = 'requirements_requirement'::regclass AND a.amname = 'gin'
-  AND pg_has_role(c.relowner, 'USAGE')
-"""
 
 
 def rescore_all(w: Weights) -> int:
@@ -132,17 +121,10 @@ def rescore_all(w: Weights) -> int:
     Changed rows get a new version (stale edit pages get a conflict); the change itself is
     recorded once, on the scoring model, not as a million history rows.
     """
-    params = {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
-              "high": w.high_threshold, "medium": w.medium_threshold}  # fmt: skip
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('gin_pending_list_limit'), "
-            "set_config('gin_pending_list_limit', %s, true)",
-            [_GIN_PENDING_LIST],
-        )
-        (before, _) = cursor.fetchone()
-        cursor.execute(_RESCORE_SQL, params)
-        changed = int(cursor.rowcount)
-        cursor.execute(_GIN_FLUSH_SQL)
-        cursor.execute("SELECT set_config('gin_pending_list_limit', %s, true)", [before])
-    return changed
+            _RESCORE_SQL,
+            {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
+             "high": w.high_threshold, "medium": w.medium_threshold},
+        )  # fmt: skip
+        return int(cursor.rowcount)

@@ -583,3 +583,11 @@ def test_rescoring_gives_changed_requirements_a_new_version(users, customer) -> 
         services.requirement_update(
             actor=users["product_manager"], requirement=req, version=1, urgency=4
         )
+
+
+def test_the_pool_filter_finds_a_number_typed_in_lower_case(users, customer) -> None:
+    from requirements.filters import RequirementFilterSet
+
+    req = new_requirement(users["sales_rep"], customer)
+    found = RequirementFilterSet({"q": req.number.lower()}, queryset=Requirement.objects.all()).qs
+    assert list(found) == [req]
