@@ -1,13 +1,10 @@
 """A real Celery worker on a real Redis broker (not eager) runs the generator twice."""
 
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
-from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connections
@@ -16,34 +13,11 @@ from django.utils import timezone
 from reqhub.celery import app
 from reqhub.reminders.models import Reminder
 from reqhub.reminders.tasks import reminders_generate_task
+from tests.celery_fixtures import TEST_BROKER, broker, purge
 
 from .helpers import days
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# A Redis database of its own, so the test never meets the development worker's queue, and
-# a key prefix of its own, so two suites running at once never take each other's tasks.
-TEST_BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-PREFIX = "reqhub-test-{}-{}-{}:".format(
-    os.environ.get("TEST_DATABASE_NAME", "main"),
-    os.environ.get("PYTEST_XDIST_WORKER", "main"),
-    os.getpid(),
-)
-
-
-def _use_broker(celery_app: Celery, url: str, options: dict[str, Any]) -> None:
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_transport_options = options
-    # Drop (not close: kombu's shared producer pools may still hold them) the connections
-    # pooled for the previous broker, as tests/celery_fixtures.py does.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-def _purge() -> None:
-    client = redis.Redis.from_url(TEST_BROKER)
-    for key in client.scan_iter(match=f"{PREFIX}*", count=1000):
-        client.delete(key)
 
 
 class Finished:
@@ -70,21 +44,21 @@ class Finished:
 @pytest.fixture
 def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Finished]:
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # the suite has run Django's checks
-    _purge()
-    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    purge()
     hijack = app.conf.worker_hijack_root_logger
     app.conf.worker_hijack_root_logger = False  # leave the test run's logging alone
     finished = Finished()
     task_postrun.connect(finished, weak=False)
-    _use_broker(app, TEST_BROKER, {**saved[1], "global_keyprefix": PREFIX})
     try:
-        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
+        with (
+            broker(TEST_BROKER),
+            start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30),
+        ):
             yield finished
     finally:
         task_postrun.disconnect(finished)
-        _use_broker(app, *saved)
         app.conf.worker_hijack_root_logger = hijack
-        _purge()
+        purge()
 
 
 def test_two_runs_on_a_real_worker_create_each_reminder_once(
