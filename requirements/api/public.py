@@ -4,7 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,8 +56,12 @@ class _PublicView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [StatusLookupThrottle]
 
-    def _found(self, number: str, code: str) -> Requirement | None:
-        return public.status_lookup(number, code)
+    def _found(self, number: str, code: str) -> Requirement:
+        """The requirement, or the one 404 body for every kind of miss."""
+        req = public.status_lookup(number, code)
+        if req is None:
+            raise NotFound(NOT_FOUND["detail"])
+        return req
 
     def _answer(self, req: Requirement) -> Response:
         return Response(PublicStatusSerializer(public.public_status(req)).data)
@@ -70,8 +75,6 @@ class StatusView(_PublicView):
     )
     def get(self, request: Request, number: str) -> Response:
         req = self._found(number, request.query_params.get("code", ""))
-        if req is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
         return self._answer(req)
 
 
@@ -81,8 +84,6 @@ class AcceptanceView(_PublicView):
         data = AcceptanceInput(data=request.data)
         data.is_valid(raise_exception=True)
         req = self._found(number, data.validated_data["code"])
-        if req is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
         req = portal.portal_acceptance(
             requirement=req,
             accept=data.validated_data["accept"],
@@ -97,8 +98,6 @@ class FeedbackView(_PublicView):
         data = FeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         req = self._found(number, data.validated_data["code"])
-        if req is None:
-            return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
         req = portal.portal_feedback(
             requirement=req,
             satisfaction=data.validated_data["satisfaction"],
