@@ -7,7 +7,7 @@ from customers.api.views import CustomerViewSet, InteractionViewSet
 from reqhub.exports.api import ExportDetailView, ExportDownloadView, ExportListView
 from reqhub.imports.api import ImportCommitView, ImportDetailView, ImportListView
 from requirements.api.public import AcceptanceView, FeedbackView, StatusView
-from requirements.api.views import RequirementViewSet, ScoringModelView
+from requirements.api.views import RequirementViewSet, RescoreJobView, ScoringModelView
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -25,5 +25,6 @@ urlpatterns = [
     path("status/<str:number>/acceptance/", AcceptanceView.as_view(), name="status-acceptance"),
     path("status/<str:number>/feedback/", FeedbackView.as_view(), name="status-feedback"),
     path("scoring-model/", ScoringModelView.as_view(), name="scoring-model"),
+    path("scoring-model/rescores/<uuid:job_id>/", RescoreJobView.as_view(), name="scoring-rescore"),
     path("", include(router.urls)),
 ]

@@ -1,5 +1,6 @@
 """Requirements: the pool, its scoring model, history, notes, evidence and change requests."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -101,6 +102,52 @@ class ScoringModel(models.Model):
 
     def __str__(self) -> str:
         return str(_("scoring model"))
+
+
+class RescoreState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Replaced by a later save")
+
+
+class RescoreJob(models.Model):
+    """One re-scoring of the pool after the scoring model was saved, run by a worker in batches.
+
+    ``progress`` is the share of the pool gone through; ``changed`` counts the requirements
+    whose score or priority moved. Saving the model again supersedes a job still under way.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=RescoreState.choices, default=RescoreState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    changed = models.PositiveIntegerField(_("re-scored"), default=0)
+    total = models.PositiveIntegerField(_("requirements"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written after every batch; a running job whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("re-scoring")
+        verbose_name_plural = _("re-scorings")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"rescore {self.id} {self.state}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (RescoreState.QUEUED, RescoreState.RUNNING)
 
 
 class AssignmentRule(models.Model):

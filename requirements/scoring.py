@@ -6,6 +6,7 @@ quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each 
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -90,7 +91,7 @@ def explain(
     ]  # fmt: skip
 
 
-# The same formula as score_of/priority_of, in SQL, for the whole pool at once. The score
+# The same formula as score_of/priority_of, in SQL, for many requirements at once. The score
 # depends only on the four 1-5 inputs, so it is worked out once for each of their 625
 # combinations and joined in memory, and only rows whose score or priority changes are written.
 _RESCORE_SQL = """
@@ -106,25 +107,30 @@ WITH scored AS (
 )
 UPDATE requirements_requirement AS r
 SET score = b.score, priority = b.priority,
+    plan_due_at = CASE WHEN b.priority = 'high' AND r.plan_due_at IS NULL THEN %(plan_due)s
+                       ELSE r.plan_due_at END,
     -- an edit page opened before the re-score must not overwrite it unnoticed
     version = r.version + 1
 FROM banded AS b
 WHERE (r.importance, r.urgency, r.customer_value, r.difficulty) = (b.i, b.u, b.v, b.d)
+  AND r.id >= %(low)s AND r.id < %(high_id)s
   AND (r.score <> b.score OR r.priority <> b.priority)
 """
 
 
-def rescore_all(w: Weights) -> int:
-    """Re-score every requirement in one statement; return how many rows changed.
+def rescore_range(w: Weights, low: int, high: int, plan_due: datetime) -> int:
+    """Re-score the requirements with ``low <= id < high`` in one statement; return how many
+    changed. Those that become high priority without a technical-plan deadline get ``plan_due``.
 
     Quadrants depend only on the inputs, never on the weights, so they stay as they are.
     Changed rows get a new version (stale edit pages get a conflict); the change itself is
-    recorded once, on the scoring model, not as a million history rows.
+    recorded once, on the re-scoring job, not as a million history rows.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             _RESCORE_SQL,
             {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
-             "high": w.high_threshold, "medium": w.medium_threshold},
+             "high": w.high_threshold, "medium": w.medium_threshold, "plan_due": plan_due,
+             "low": low, "high_id": high},
         )  # fmt: skip
         return int(cursor.rowcount)

@@ -15,7 +15,7 @@ from reqhub.accounts.permissions import has_scope
 from reqhub.accounts.roles import Scope
 
 from . import scoring, search, sla
-from .models import Requirement, RequirementEvent
+from .models import Requirement, RequirementEvent, RescoreJob
 from .workflow import OPEN, Status
 
 NUMBER_PATTERN = r"REQ-\d{4}-\d{6,}"
@@ -227,3 +227,15 @@ def requirement_score_preview(weights: scoring.Weights, *, limit: int = 20) -> l
             }
         )
     return out
+
+
+def rescore_latest() -> RescoreJob | None:
+    """The latest re-scoring of the pool, if the scoring model was ever saved."""
+    return RescoreJob.objects.order_by("-created_at").first()
+
+
+def rescore_get(job_id: Any) -> RescoreJob:
+    try:
+        return RescoreJob.objects.get(pk=job_id)
+    except (RescoreJob.DoesNotExist, ValueError) as exc:  # ValueError: not a UUID
+        raise Http404 from exc

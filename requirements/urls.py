@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/duplicates/", views.intake_duplicates, name="intake-duplicates"),
     path("scoring/", views.scoring_model, name="scoring"),
     path("scoring/preview/", views.scoring_preview, name="scoring-preview"),
+    path("scoring/rescores/<uuid:job_id>/", views.scoring_progress, name="scoring-progress"),
     path("scoring/rules/", views.assignment_rules, name="assignment-rules"),
     path("<str:number>/", views.requirement_detail, name="detail"),
     path("<str:number>/code/", views.requirement_code, name="code"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from reqhub.accounts.models import User
@@ -702,6 +702,7 @@ def _scoring_page(
             "form": form,
             "rules_form": rules_form,
             "current": ScoringModelForm.initial_of(current),
+            "rescore": selectors.rescore_latest(),
             **_preview_context(form, current),
         },
         status=status,
@@ -740,21 +741,23 @@ def scoring_model(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.scoring_model_update(actor=request.user, weights=form.weights())
+            services.scoring_model_update(actor=request.user, weights=form.weights())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(
-                request,
-                ngettext(
-                    "Scoring model saved; %(n)s requirement was re-scored.",
-                    "Scoring model saved; %(n)s requirements were re-scored.",
-                    changed,
-                )
-                % {"n": changed},
+                request, _("Scoring model saved. The pool is being re-scored in the background.")
             )
             return redirect("requirements:scoring")
     return _scoring_page(request, form)
+
+
+@login_required
+def scoring_progress(request: AuthedHttpRequest, job_id: str) -> HttpResponse:
+    """The re-scoring's progress bar, polled by the scoring page while the job runs."""
+    _require(request, "scoring.manage")
+    job = selectors.rescore_get(job_id)
+    return render(request, "requirements/includes/_rescore_progress.html", {"rescore": job})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +19,7 @@ from ..models import (
     Requirement,
     RequirementEvent,
     RequirementNote,
+    RescoreJob,
     Tag,
 )
 from ..selectors import requirement_sla_state, requirement_visible
@@ -258,5 +260,33 @@ class ScoringModelOutputSerializer(serializers.Serializer):
     medium_threshold = serializers.FloatField()
 
 
-class ScoringModelUpdatedSerializer(ScoringModelOutputSerializer):
-    rescored = serializers.IntegerField(help_text=_("How many requirements changed score."))
+class RescoreJobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RescoreJob
+        fields = [
+            "id", "state", "progress", "changed", "total", "error", "created_at", "finished_at",
+            "url",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = {
+            "progress": {"help_text": _("Share of the pool gone through, 0-100.")},
+            "changed": {"help_text": _("Requirements whose score or priority changed so far.")},
+            "state": {"help_text": _("superseded: a later save of the model replaced this run.")},
+        }
+
+    def get_url(self, job: RescoreJob) -> str:
+        url = reverse("scoring-rescore", args=[job.id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ScoringModelWithJobSerializer(ScoringModelOutputSerializer):
+    rescore = RescoreJobSerializer(
+        allow_null=True,
+        help_text=_(
+            "The latest re-scoring of the pool (a PUT starts one and answers with it); "
+            "null if the model was never saved."
+        ),
+    )

@@ -32,9 +32,9 @@ from .serializers import (
     RequirementInputSerializer,
     RequirementOutputSerializer,
     RequirementUpdateSerializer,
+    RescoreJobSerializer,
     ScoringModelInputSerializer,
-    ScoringModelOutputSerializer,
-    ScoringModelUpdatedSerializer,
+    ScoringModelWithJobSerializer,
     TransitionInputSerializer,
 )
 
@@ -220,19 +220,24 @@ def _scoring_model(w: scoring.Weights) -> dict[str, Any]:
 
 
 class ScoringModelView(APIView):
-    """The one scoring model: anyone who sees requirements reads it; a PUT re-scores the pool."""
+    """The one scoring model: anyone who sees requirements reads it; a PUT saves it and starts
+    re-scoring the pool in the background (follow ``rescore.url``)."""
 
     def get_permissions(self) -> list[BasePermission]:
         needed = "scoring.manage" if self.request.method == "PUT" else "requirement.view"
         return [action_permission(needed)()]
 
-    @extend_schema(responses=ScoringModelOutputSerializer)
-    def get(self, request: AuthedRequest) -> Response:
-        return Response(
-            ScoringModelOutputSerializer(_scoring_model(scoring.weights_current())).data
-        )
+    def _body(self, request: AuthedRequest) -> dict[str, Any]:
+        body = {**_scoring_model(scoring.weights_current()), "rescore": selectors.rescore_latest()}
+        return ScoringModelWithJobSerializer(body, context={"request": request}).data
 
-    @extend_schema(request=ScoringModelInputSerializer, responses=ScoringModelUpdatedSerializer)
+    @extend_schema(responses=ScoringModelWithJobSerializer)
+    def get(self, request: AuthedRequest) -> Response:
+        return Response(self._body(request))
+
+    @extend_schema(
+        request=ScoringModelInputSerializer, responses={202: ScoringModelWithJobSerializer}
+    )
     def put(self, request: AuthedRequest) -> Response:
         data = ScoringModelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -245,6 +250,16 @@ class ScoringModelView(APIView):
             high_threshold=v["high_threshold"],
             medium_threshold=v["medium_threshold"],
         )
-        rescored = services.scoring_model_update(actor=request.user, weights=weights)
-        body = {**_scoring_model(scoring.weights_current()), "rescored": rescored}
-        return Response(ScoringModelUpdatedSerializer(body).data)
+        services.scoring_model_update(actor=request.user, weights=weights)
+        return Response(self._body(request), status=status.HTTP_202_ACCEPTED)
+
+
+class RescoreJobView(APIView):
+    """One re-scoring of the pool: state and progress."""
+
+    permission_classes = [action_permission("requirement.view")]
+
+    @extend_schema(responses=RescoreJobSerializer)
+    def get(self, request: AuthedRequest, job_id: str) -> Response:
+        job = selectors.rescore_get(job_id)
+        return Response(RescoreJobSerializer(job, context={"request": request}).data)

@@ -9,7 +9,13 @@ from .intake import (
     requirement_update,
 )
 from .portal import portal_acceptance, portal_feedback
-from .scoring import assignment_rule_set, scoring_model_update
+from .scoring import (
+    assignment_rule_set,
+    rescore_fail,
+    rescore_run,
+    rescores_requeue,
+    scoring_model_update,
+)
 from .workflow import requirement_bulk_transition, requirement_merge, requirement_transition
 
 __all__ = [
@@ -17,5 +23,6 @@ __all__ = [
     "portal_acceptance", "portal_feedback", "requirement_access_code_renew",
     "requirement_bulk_transition", "requirement_create",
     "requirement_evidence_add", "requirement_merge", "requirement_note_add",
-    "requirement_transition", "requirement_update", "scoring_model_update",
+    "requirement_transition", "requirement_update", "rescore_fail", "rescore_run",
+    "rescores_requeue", "scoring_model_update",
 ]  # fmt: skip

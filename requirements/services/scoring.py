@@ -1,17 +1,29 @@
 """The scoring model and assignment rules."""
 
+import logging
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from reqhub.accounts.models import User
 from reqhub.accounts.permissions import can
 
 from .. import scoring, sla
-from ..models import AssignmentRule, Priority, Requirement, ScoringModel
+from ..models import AssignmentRule, Requirement, RescoreJob, RescoreState, ScoringModel
+
+logger = logging.getLogger(__name__)
+ACTIVE = (RescoreState.QUEUED, RescoreState.RUNNING)
+MAX_ATTEMPTS = 3
+# Rows of the id range re-scored per statement and transaction: small enough that progress
+# moves every second or two and a batch's row locks are short, large enough to stay set-based.
+RESCORE_BATCH = 50_000
 
 
 def _validate(w: scoring.Weights) -> None:
@@ -31,26 +43,119 @@ def _validate(w: scoring.Weights) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def scoring_model_update(*, actor: User, weights: scoring.Weights) -> int:
-    """Save the scoring model and re-score the whole pool in one statement; return rows changed.
+def scoring_model_update(*, actor: User, weights: scoring.Weights) -> RescoreJob:
+    """Save the scoring model and queue the re-scoring of the whole pool; return its job.
 
-    Requirements that become high priority get their technical-plan deadline from now.
+    The model is in force at once (new and edited requirements are scored with it); the
+    worker re-scores the rest in batches (``rescore_run``). A job still under way for an
+    earlier save is superseded: the new one goes over the whole pool anyway.
     """
     if not can(actor, "scoring.manage"):
         raise PermissionDenied(_("Your role may not change the scoring model."))
     _validate(weights)
-    model, _created = ScoringModel.objects.select_for_update().get_or_create(pk=1)
-    model.w_importance, model.w_urgency = weights.importance, weights.urgency
-    model.w_customer_value, model.w_ease = weights.customer_value, weights.ease
-    model.high_threshold, model.medium_threshold = weights.high_threshold, weights.medium_threshold
-    model.updated_by = actor
-    model.save()
-    changed = scoring.rescore_all(weights)
-    Requirement.objects.filter(priority=Priority.HIGH, plan_due_at__isnull=True).update(
-        plan_due_at=sla.plan_due(timezone.now())
+    with transaction.atomic():
+        model, _created = ScoringModel.objects.select_for_update().get_or_create(pk=1)
+        model.w_importance, model.w_urgency = weights.importance, weights.urgency
+        model.w_customer_value, model.w_ease = weights.customer_value, weights.ease
+        model.high_threshold = weights.high_threshold
+        model.medium_threshold = weights.medium_threshold
+        model.updated_by = actor
+        model.save()
+        RescoreJob.objects.filter(state__in=ACTIVE).update(
+            state=RescoreState.SUPERSEDED, finished_at=timezone.now()
+        )
+        job = RescoreJob.objects.create(requested_by=actor)
+        transaction.on_commit(lambda: _enqueue(str(job.id)))
+    return job
+
+
+def _enqueue(job_id: str) -> None:
+    """Send the job to the workers; with the broker down it stays queued for the catch-up."""
+    from ..tasks import rescore_run_task
+
+    try:
+        rescore_run_task.delay(job_id)
+    except KombuOperationalError:
+        logger.warning("Broker unavailable; re-scoring %s waits for the catch-up", job_id)
+
+
+def rescores_requeue(now: datetime | None = None) -> int:
+    """Send again a re-scoring no worker holds (queued for a while, or running without a
+    heartbeat): run by beat, it catches up after a broker or worker outage."""
+    stale = (now or timezone.now()) - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+    ids = list(
+        RescoreJob.objects.filter(
+            Q(state=RescoreState.QUEUED, created_at__lt=stale)
+            | Q(state=RescoreState.RUNNING, heartbeat_at__lt=stale)
+        ).values_list("id", flat=True)
     )
-    return changed
+    for job_id in ids:
+        _enqueue(str(job_id))
+    return len(ids)
+
+
+def _claim(job_id: str) -> RescoreJob | None:
+    """Mark the job running for this worker; None when it is finished or a live worker has it."""
+    with transaction.atomic():
+        job = RescoreJob.objects.select_for_update().get(pk=job_id)
+        if not job.is_active:
+            return None
+        now = timezone.now()
+        stale = now - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+        if job.state == RescoreState.RUNNING and job.heartbeat_at and job.heartbeat_at >= stale:
+            return None
+        job.attempts += 1
+        if job.attempts > MAX_ATTEMPTS:
+            job.state, job.finished_at = RescoreState.FAILED, now
+            job.error = _("The re-scoring was interrupted too many times.")
+            job.save(update_fields=["state", "error", "attempts", "finished_at"])
+            return None
+        job.state, job.started_at, job.heartbeat_at = RescoreState.RUNNING, now, now
+        job.progress = job.changed = 0
+        job.save(
+            update_fields=["state", "started_at", "heartbeat_at", "progress", "changed", "attempts"]
+        )
+        return job
+
+
+def rescore_run(job_id: str) -> RescoreJob:
+    """Re-score the pool in batches of ids, each one set-based statement in its own transaction,
+    recording progress after each; safe to run again (rows already right are not written).
+
+    A batch that finds the job no longer running (a later save superseded it) stops the run.
+    """
+    job = _claim(job_id)
+    if job is None:
+        return RescoreJob.objects.get(pk=job_id)
+    weights = scoring.weights_current()
+    bounds = Requirement.objects.aggregate(low=Min("id"), high=Max("id"), total=Count("id"))
+    low, high = bounds["low"] or 0, bounds["high"] or 0
+    RescoreJob.objects.filter(pk=job.pk).update(total=bounds["total"])
+    plan_due = sla.plan_due(timezone.now())
+    changed = 0
+    for start in range(low, high + 1, RESCORE_BATCH):
+        with transaction.atomic():
+            changed += scoring.rescore_range(weights, start, start + RESCORE_BATCH, plan_due)
+            done = min(high + 1, start + RESCORE_BATCH) - low
+            still_running = RescoreJob.objects.filter(pk=job.pk, state=RescoreState.RUNNING).update(
+                changed=changed,
+                progress=min(99, done * 100 // max(high + 1 - low, 1)),
+                heartbeat_at=timezone.now(),
+            )
+            if not still_running:
+                transaction.set_rollback(True)  # superseded: the later job does this batch
+                return RescoreJob.objects.get(pk=job.pk)
+    RescoreJob.objects.filter(pk=job.pk, state=RescoreState.RUNNING).update(
+        state=RescoreState.DONE, progress=100, changed=changed, finished_at=timezone.now()
+    )
+    return RescoreJob.objects.get(pk=job.pk)
+
+
+def rescore_fail(job_id: str, error: str) -> None:
+    """Record a failure the user will see; the job is not retried after this."""
+    RescoreJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
+        state=RescoreState.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -106,7 +106,9 @@ def test_a_reason_is_asked_for_before_rejecting(page, login, screenshot, make_us
     assert req.status == Status.REJECTED
 
 
-def test_the_scoring_preview_reorders_before_saving(page, login, screenshot, make_user) -> None:
+def test_the_scoring_preview_reorders_before_saving(
+    page, login, screenshot, make_user, celery_worker
+) -> None:
     make_user("product_manager", username="wang", password="wang-pass-123")
     rep = make_user("sales_rep", username="li")
     customer = CustomerFactory(owner=rep)
@@ -133,6 +135,8 @@ def test_the_scoring_preview_reorders_before_saving(page, login, screenshot, mak
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=save-scoring]")
     page.locator(".message-success").wait_for()
+    # the worker re-scores the pool while the page follows its progress
+    page.wait_for_selector("[data-testid=rescore-progress][data-state=done]", timeout=30_000)
     easy.refresh_from_db()
     assert str(easy.score) == "4.10"
     screenshot("scoring-saved")

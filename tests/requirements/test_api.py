@@ -13,7 +13,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from requirements import access
+from requirements import access, services
 from requirements.models import Requirement, RequirementNote
 from tests.factories import ContactFactory, CustomerFactory
 from tests.requirements.helpers import move, new_requirement
@@ -627,10 +627,10 @@ DEFAULT_MODEL = {
 def test_the_scoring_model_reads_as_numbers(rep) -> None:
     res = rep.get(SCORING)
     assert res.status_code == 200
-    assert res.json() == DEFAULT_MODEL
+    assert res.json() == {**DEFAULT_MODEL, "rescore": None}
 
 
-def test_put_scoring_model_rescores_the_pool(pm, users, customer) -> None:
+def test_put_scoring_model_rescores_the_pool(pm, users, customer, api_client_for) -> None:
     req = new_requirement(users["sales_rep"], customer, importance=5, urgency=1)
     assert (req.score, req.priority) == (Decimal("3.10"), "medium")
     model = {
@@ -639,11 +639,24 @@ def test_put_scoring_model_rescores_the_pool(pm, users, customer) -> None:
         "medium_threshold": 3.0,
     }
     res = pm.put(SCORING, model)
-    assert res.status_code == 200, res.json()
-    assert res.json() == {**model, "rescored": 1}
+    assert res.status_code == 202, res.json()
+    body = res.json()
+    job = body.pop("rescore")
+    assert body == model
+    assert (job["state"], job["progress"], job["changed"]) == ("queued", 0, 0)
+    # anyone who sees requirements can follow it; the worker's run moves it on
+    rep = api_client_for(users["sales_rep"])
+    assert rep.get(job["url"]).json()["state"] == "queued"
+    services.rescore_run(job["id"])
+    followed = rep.get(job["url"]).json()
+    assert (followed["state"], followed["progress"], followed["changed"]) == ("done", 100, 1)
     assert pm.get(url(req)).json()["score"] == "4.20"
     assert pm.get(url(req)).json()["priority"] == "high"
-    assert pm.get(SCORING).json() == model
+    assert pm.get(SCORING).json() == {**model, "rescore": followed}
+
+
+def test_an_unknown_rescoring_is_404(pm) -> None:
+    assert pm.get(f"{SCORING}rescores/{uuid.uuid4()}/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -663,7 +676,7 @@ def test_a_bad_scoring_model_is_a_400(pm, users, customer, change, field) -> Non
     res = pm.put(SCORING, {**DEFAULT_MODEL, **change})
     assert res.status_code == 400
     assert field in res.json()
-    assert pm.get(SCORING).json() == DEFAULT_MODEL
+    assert pm.get(SCORING).json() == {**DEFAULT_MODEL, "rescore": None}
     req.refresh_from_db()
     assert req.score == Decimal("3.00")
 
@@ -672,7 +685,7 @@ def test_only_scoring_managers_may_change_the_model(users, api_client_for) -> No
     for role in ("sales_rep", "manager", "delivery"):
         res = api_client_for(users[role]).put(SCORING, DEFAULT_MODEL)
         assert res.status_code == 403, role
-    assert api_client_for(users["admin"]).put(SCORING, DEFAULT_MODEL).status_code == 200
+    assert api_client_for(users["admin"]).put(SCORING, DEFAULT_MODEL).status_code == 202
 
 
 def test_the_schema_describes_the_requirement_endpoints(users, client) -> None:

@@ -11,8 +11,15 @@ from django.db import connection
 from django.utils import timezone
 
 from reqhub.core.exceptions import ConflictError, StaleVersionError
+from reqhub.core.jobs import job_run
 from requirements import access, scoring, selectors, services, sla
-from requirements.models import AssignmentRule, Requirement, RequirementEvent
+from requirements.models import (
+    AssignmentRule,
+    Requirement,
+    RequirementEvent,
+    RescoreJob,
+    RescoreState,
+)
 from requirements.workflow import MOVES, REASON_REQUIRED, Status
 from tests.factories import CustomerFactory
 from tests.requirements.helpers import move, new_requirement
@@ -93,19 +100,99 @@ def test_scores_outside_1_to_5_are_refused(users, customer) -> None:
     assert not Requirement.objects.exists()
 
 
+def _rescore(actor, w: scoring.Weights) -> RescoreJob:
+    """Save the model, then run the queued job as the worker would."""
+    job = services.scoring_model_update(actor=actor, weights=w)
+    assert job.state == RescoreState.QUEUED
+    return services.rescore_run(str(job.id))
+
+
+IMPORTANCE_ONLY = scoring.Weights(
+    Decimal("1"), Decimal("0"), Decimal("0"), Decimal("0"), Decimal("4"), Decimal("3")
+)
+
+
 def test_the_scoring_model_rescores_the_whole_pool(users, customer) -> None:
     reqs = [new_requirement(users["sales_rep"], customer, importance=i) for i in (1, 3, 5)]
-    changed = services.scoring_model_update(
-        actor=users["product_manager"],
-        weights=scoring.Weights(
-            Decimal("1"), Decimal("0"), Decimal("0"), Decimal("0"), Decimal("4"), Decimal("3")
-        ),
-    )
-    assert changed == 2  # importance 3 scores 3.00 under both models
+    job = _rescore(users["product_manager"], IMPORTANCE_ONLY)
+    # importance 3 scores 3.00 under both models
+    assert (job.state, job.changed, job.total, job.progress) == (RescoreState.DONE, 2, 3, 100)
+    assert job.finished_at is not None
     scores = [Requirement.objects.get(pk=r.pk).score for r in reqs]
     assert scores == [Decimal("1.00"), Decimal("3.00"), Decimal("5.00")]
     assert Requirement.objects.get(pk=reqs[2].pk).priority == "high"
     assert Requirement.objects.get(pk=reqs[2].pk).plan_due_at is not None
+
+
+def test_the_model_is_in_force_before_the_pool_is_rescored(users, customer) -> None:
+    old = new_requirement(users["sales_rep"], customer, importance=5)
+    services.scoring_model_update(actor=users["admin"], weights=IMPORTANCE_ONLY)
+    assert Requirement.objects.get(pk=old.pk).score == Decimal("3.60")  # not yet re-scored
+    fresh = new_requirement(users["sales_rep"], customer, importance=5)
+    assert fresh.score == Decimal("5.00")
+
+
+def test_rescoring_in_batches_reports_progress_and_gives_the_same_scores(
+    users, customer, monkeypatch
+) -> None:
+    reqs = [new_requirement(users["sales_rep"], customer, importance=1 + i % 5) for i in range(7)]
+    monkeypatch.setattr(services.scoring, "RESCORE_BATCH", 2)
+    seen: list[int] = []
+    real = scoring.rescore_range
+
+    def spy(*args):
+        seen.append(RescoreJob.objects.get().progress)
+        return real(*args)
+
+    monkeypatch.setattr(scoring, "rescore_range", spy)
+    job = _rescore(users["admin"], IMPORTANCE_ONLY)
+    assert job.state == RescoreState.DONE and len(seen) == 4
+    assert seen == sorted(seen) and seen[-1] > seen[0]
+    for r in reqs:
+        assert Requirement.objects.get(pk=r.pk).score == Decimal(r.importance)
+
+
+def test_a_second_save_supersedes_a_rescoring_under_way(users, customer) -> None:
+    req = new_requirement(users["sales_rep"], customer, importance=5)
+    first = services.scoring_model_update(actor=users["admin"], weights=IMPORTANCE_ONLY)
+    second = services.scoring_model_update(actor=users["admin"], weights=scoring.DEFAULT)
+    assert services.rescore_run(str(first.id)).state == RescoreState.SUPERSEDED
+    assert Requirement.objects.get(pk=req.pk).score == Decimal("3.60")
+    assert services.rescore_run(str(second.id)).state == RescoreState.DONE
+    assert RescoreJob.objects.filter(state=RescoreState.SUPERSEDED).count() == 1
+
+
+def test_a_rescoring_whose_worker_died_is_taken_over_then_given_up(users, customer) -> None:
+    new_requirement(users["sales_rep"], customer, importance=5)
+    job = services.scoring_model_update(actor=users["admin"], weights=IMPORTANCE_ONLY)
+    long_ago = timezone.now() - timedelta(hours=1)
+    RescoreJob.objects.filter(pk=job.pk).update(
+        state=RescoreState.RUNNING, heartbeat_at=timezone.now(), attempts=1
+    )
+    assert services.rescore_run(str(job.id)).attempts == 1  # a live worker has it: left alone
+    RescoreJob.objects.filter(pk=job.pk).update(heartbeat_at=long_ago, created_at=long_ago)
+    assert services.rescores_requeue() == 1
+    assert services.rescore_run(str(job.id)).state == RescoreState.DONE
+    job = services.scoring_model_update(actor=users["admin"], weights=scoring.DEFAULT)
+    RescoreJob.objects.filter(pk=job.pk).update(
+        state=RescoreState.RUNNING, heartbeat_at=long_ago, attempts=3
+    )
+    failed = services.rescore_run(str(job.id))
+    assert failed.state == RescoreState.FAILED and "interrupted" in failed.error
+
+
+def test_a_failing_rescoring_ends_failed_with_its_error(users, customer, monkeypatch) -> None:
+    new_requirement(users["sales_rep"], customer)
+    job = services.scoring_model_update(actor=users["admin"], weights=IMPORTANCE_ONLY)
+
+    def broken(*args):
+        raise ValueError("bad weights row")
+
+    monkeypatch.setattr(scoring, "rescore_range", broken)
+    with pytest.raises(ValueError, match="bad weights row"):
+        job_run(services.rescore_run, services.rescore_fail, str(job.id))
+    job.refresh_from_db()
+    assert job.state == RescoreState.FAILED and "bad weights row" in job.error
 
 
 def test_sql_and_python_scoring_agree_for_every_input(users, customer) -> None:
@@ -115,7 +202,7 @@ def test_sql_and_python_scoring_agree_for_every_input(users, customer) -> None:
     )  # fmt: skip
     for i in range(1, 6):
         new_requirement(users["sales_rep"], customer, importance=i, urgency=6 - i, difficulty=i)
-    services.scoring_model_update(actor=users["admin"], weights=w)
+    _rescore(users["admin"], w)
     for r in Requirement.objects.all():
         expected = scoring.score_of(r.importance, r.urgency, r.customer_value, r.difficulty, w)
         assert r.score == expected
@@ -572,9 +659,9 @@ def test_an_assigned_owner_is_recorded_by_username(users, customer) -> None:
 
 def test_rescoring_gives_changed_requirements_a_new_version(users, customer) -> None:
     req = new_requirement(users["sales_rep"], customer, importance=5)
-    services.scoring_model_update(
-        actor=users["admin"],
-        weights=scoring.Weights(
+    _rescore(
+        users["admin"],
+        scoring.Weights(
             Decimal("0.4"), Decimal("0.2"), Decimal("0.2"), Decimal("0.2"), Decimal("4"),
             Decimal("3"),
         ),

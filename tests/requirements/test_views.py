@@ -10,8 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requirements import access, scoring
-from requirements.models import AssignmentRule, ChangeRequest, Requirement, ScoringModel
+from requirements import access, scoring, services
+from requirements.models import (
+    AssignmentRule,
+    ChangeRequest,
+    Requirement,
+    RescoreJob,
+    ScoringModel,
+)
 from requirements.workflow import Status
 from tests.factories import ContactFactory, CustomerFactory
 from tests.requirements.helpers import move, new_requirement
@@ -576,10 +582,18 @@ def test_saving_the_scoring_model_rescores_the_pool(users, client, customer) -> 
         _weights(importance="0.10", urgency="0.10", customer_value="0.10", ease="0.70"),
         follow=True,
     )
-    assert "1" in _messages(res)[0]
+    assert len(_messages(res)) == 1
+    assert ScoringModel.objects.get().w_ease == Decimal("0.70")
+    job = RescoreJob.objects.get()
+    page = res.content.decode()
+    assert 'data-testid="rescore-progress" data-state="queued"' in page
+    assert reverse("requirements:scoring-progress", args=[job.id]) in page  # it polls
+    services.rescore_run(str(job.id))
+    bar = client.get(reverse("requirements:scoring-progress", args=[job.id])).content.decode()
+    assert 'data-state="done"' in bar and "hx-get" not in bar
+    assert "<progress" not in bar
     hard.refresh_from_db()
     assert hard.score == Decimal("2.20") and hard.priority == "low"
-    assert ScoringModel.objects.get().w_ease == Decimal("0.70")
 
 
 def test_weights_that_do_not_add_up_are_refused(users, client) -> None:
