@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -31,8 +32,10 @@ from customers.models import Customer
 from reqhub.accounts.models import User
 
 from . import access, scoring, search, sla
-from .models import Requirement
+from .models import Requirement, RequirementRank
 from .workflow import Status
+
+T = TypeVar("T")
 
 TZ = ZoneInfo("Asia/Shanghai")
 SPAN = timedelta(days=730)
@@ -248,11 +251,12 @@ def _customer_rows(
 _REQUIREMENT_COLUMNS = [
     "id", "created_at", "updated_at", "number", "customer_id", "channel", "title",
     "description", "background", "evidence", "category", "nature", "type", "importance",
-    "urgency", "customer_value", "difficulty", "score", "priority", "quadrant", "urgency_class",
-    "response_due_at", "first_response_at", "sla_paused_at", "plan_due_at", "plan_submitted_at",
+    "urgency", "customer_value", "difficulty", "urgency_class", "response_due_at",
+    "first_response_at", "sla_paused_at", "plan_due_at", "plan_submitted_at",
     "status", "owner_id", "planned_completion", "merged_into_id", "access_code_hash",
     "satisfaction", "satisfaction_comment", "created_by_id", "version", "search",
 ]  # fmt: skip
+_RANK_COLUMNS = ["requirement_id", "inputs_key", "score", "priority", "quadrant", "status"]
 
 
 @functools.cache
@@ -338,8 +342,9 @@ class _RequirementMaker:
     def pick(self, seq: Sequence[str]) -> str:
         return seq[int(self.random() * len(seq))]
 
-    def line(self, req_id: int, number: str, customer_id: int, created: float) -> str:
-        """One COPY line (text format) of a requirement; its fields follow from its status."""
+    def line(self, req_id: int, number: str, customer_id: int, created: float) -> tuple[str, str]:
+        """COPY lines (text format) of a requirement and of its rank; its fields follow from its
+        status."""
         rnd, pick, now = self.random, self.pick, self.now
         status = _STATUSES[bisect.bisect_right(_STATUS_CUM, rnd() * _STATUS_CUM[-1])]
         merged_into = None
@@ -378,11 +383,13 @@ class _RequirementMaker:
         return "\t".join((
             str(req_id), _ts(created), _ts(updated), number, str(customer_id), pick(CHANNELS),
             texts[0], pick(CATEGORIES),
-            "implicit" if rnd() < 0.25 else "explicit", type_, *map(str, inputs), score,
-            priority, quadrant, urgency_class, _ts(created + window if window else None),
+            "implicit" if rnd() < 0.25 else "explicit", type_, *map(str, inputs),
+            urgency_class, _ts(created + window if window else None),
             _ts(first_response), _ts(sla_paused), _ts(plan_due), _ts(plan_submitted), status,
             owner, planned, _null(merged_into), self.code_hash, satisfaction, comment,
             pick(self.staff.creators), str(1 + steps), texts[1],
+        )) + "\n", "\t".join((
+            str(req_id), str(scoring.inputs_key(*inputs)), score, priority, quadrant, status,
         )) + "\n"  # fmt: skip
 
 
@@ -418,7 +425,7 @@ def _copy(cursor: CursorWrapper, model: type[Model], columns: Sequence[str], tex
     cursor.copy_expert(sql, io.StringIO(text), 1 << 20)
 
 
-def _ahead(batches: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def _ahead(batches: Iterator[tuple[int, T]]) -> Iterator[tuple[int, T]]:
     """``batches``, each built on a worker thread while the database loads the one before.
 
     psycopg2 lets go of the GIL while it waits on the server, so generating rows and loading
@@ -619,27 +626,37 @@ def _seed_requirements(
         rng, staff, now, access.code_hash(ACCESS_CODE), texts=min(count, TEXTS)
     )
 
-    def batches() -> Iterator[tuple[int, str]]:
+    def batches() -> Iterator[tuple[int, tuple[str, str]]]:
         for start in range(0, count, batch_size):
             end = min(start + batch_size, count)
-            lines = []
+            lines, ranks = [], []
             for i in range(start, end):
                 year, seq = next(numbers)
                 t, k = drawn[i]
-                lines.append(maker.line(first_id + i, f"REQ-{year}-{seq:06d}", customer_ids[k], t))
-            yield end, "".join(lines)
+                line, rank = maker.line(first_id + i, f"REQ-{year}-{seq:06d}", customer_ids[k], t)
+                lines.append(line)
+                ranks.append(rank)
+            yield end, ("".join(lines), "".join(ranks))
 
     progress("requirements", 0, count)
-    with _indexes_rebuilt(cursor, Requirement, progress, rows=count):
-        for done, text in _ahead(batches()):
+    with (
+        _indexes_rebuilt(cursor, Requirement, progress, rows=count),
+        _indexes_rebuilt(cursor, RequirementRank, progress, rows=count),
+    ):
+        for done, (text, ranks) in _ahead(batches()):
             _copy(cursor, Requirement, _REQUIREMENT_COLUMNS, text)
+            _copy(cursor, RequirementRank, _RANK_COLUMNS, ranks)
             progress("requirements", done, count)
 
 
 def analyze() -> None:
     """Fresh planner statistics for the tables the seeder filled."""
     with connection.cursor() as cursor:
-        for table in ("customers_customer", "requirements_requirement", "core_counter"):
+        tables = (
+            "customers_customer", "requirements_requirement", "requirements_requirementrank",
+            "core_counter",
+        )  # fmt: skip
+        for table in tables:
             cursor.execute(f"ANALYZE {table}")
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from reqhub.exports.registry import Column, ExportKind, choice_label, register
@@ -46,9 +46,10 @@ def requirement_rows(user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
     filterset = RequirementFilterSet(filters, queryset=requirement_visible(user))
     return filterset.qs.order_by("-created_at", "-id").values(
         "number", "customer__code", "customer__name", "title", "status", "channel", "category",
-        "nature", "type", "importance", "urgency", "customer_value", "difficulty", "score",
-        "priority", "quadrant", "urgency_class", "response_due_at", "owner__username",
-        "planned_completion", "description", "version", "created_at", "updated_at",
+        "nature", "type", "importance", "urgency", "customer_value", "difficulty",
+        "urgency_class", "response_due_at", "owner__username", "planned_completion",
+        "description", "version", "created_at", "updated_at",
+        score=F("rank__score"), priority=F("rank__priority"), quadrant=F("rank__quadrant"),
     )  # fmt: skip
 
 

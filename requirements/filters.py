@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import scoring
 from .models import (
     Category,
     Channel,
@@ -22,10 +23,11 @@ SLA_CHOICES = [("breached", _("Response overdue")), ("near", _("Response due wit
 
 class RequirementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=200)
-    # No join, so no duplicate rows: DISTINCT (django-filter's default here) would keep the
-    # (status, score, id) index from serving the sort and read the whole pool.
+    # The rank's copy of the status, so that its (status, score) index serves the pool's
+    # usual question. A 1:1 join, so no duplicate rows: DISTINCT (django-filter's default
+    # here) would keep that index from serving the sort and read the whole pool.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), distinct=False
+        field_name="rank__status", choices=Status.choices, label=_("Status"), distinct=False
     )
     category = django_filters.ChoiceFilter(
         choices=Category.choices, label=_("Category"), empty_label=_("All categories")
@@ -34,10 +36,16 @@ class RequirementFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=RequirementType.choices, label=_("Type"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
+        choices=Priority.choices,
+        method="filter_priority",
+        label=_("Priority"),
+        empty_label=_("All priorities"),
     )
     quadrant = django_filters.ChoiceFilter(
-        choices=Quadrant.choices, label=_("Quadrant"), empty_label=_("All quadrants")
+        field_name="rank__quadrant",
+        choices=Quadrant.choices,
+        label=_("Quadrant"),
+        empty_label=_("All quadrants"),
     )
     urgency_class = django_filters.ChoiceFilter(
         choices=UrgencyClass.choices, label=_("Urgency class")
@@ -64,6 +72,17 @@ class RequirementFilterSet(django_filters.FilterSet):
             # numbers are stored upper-case; iexact would scan the pool instead of the index
             return qs.filter(number=value.upper())
         return requirement_text_search(qs, value)
+
+    def filter_priority(
+        self, qs: QuerySet[Requirement], name: str, value: str
+    ) -> QuerySet[Requirement]:
+        # The band's score range as well, so that the rank's score index finds the band
+        # (the stored priority alone would be read row by row down the index).
+        low, high = scoring.priority_bounds(value, scoring.weights_current())
+        qs = qs.filter(rank__priority=value)
+        if low is not None:
+            qs = qs.filter(rank__score__gte=low)
+        return qs.filter(rank__score__lt=high) if high is not None else qs
 
     def filter_sla(self, qs: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:
         return qs.filter(sla_breached_q() if value == "breached" else sla_near_q())

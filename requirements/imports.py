@@ -1,7 +1,6 @@
 """Requirements from Excel: the export's columns, matched by number (empty: a new one)."""
 
 import copy
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -189,7 +188,7 @@ def requirement_plan(ctx: PlanContext, rows: list[ParsedRow]) -> list[RowPlan]:
             parent = {"customer": customer} if customer is not None else {}
             candidate = Requirement(
                 number="REQ-0000-000000", created_by=user, access_code_hash="-",
-                score=Decimal(0), priority="low", quadrant="fill_in", **parent, **data,
+                **parent, **data,
             )  # fmt: skip
         plan.errors.extend(ctx.check(row, candidate))
         if plan.errors:

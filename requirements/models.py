@@ -180,6 +180,13 @@ class AssignmentRule(models.Model):
         return self.get_type_display()
 
 
+class RequirementQuerySet(models.QuerySet["Requirement"]):
+    def ranked(self) -> "RequirementQuerySet":
+        """With score, priority and quadrant in the same query, joined INNER so that the
+        rank's indexes can drive a sort by score (an outer join could not)."""
+        return self.filter(rank__isnull=False).select_related("rank")
+
+
 class Requirement(TimeStampedModel):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(
@@ -231,13 +238,6 @@ class Requirement(TimeStampedModel):
     )
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), default=3, validators=_one_to_five
-    )
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, editable=False)
-    priority = models.CharField(
-        _("priority"), max_length=8, choices=Priority.choices, editable=False
-    )
-    quadrant = models.CharField(
-        _("quadrant"), max_length=16, choices=Quadrant.choices, editable=False
     )
     urgency_class = models.CharField(
         _("urgency class"), max_length=16, choices=UrgencyClass.choices, default=UrgencyClass.NORMAL
@@ -294,15 +294,11 @@ class Requirement(TimeStampedModel):
         verbose_name_plural = _("requirements")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-score", "-id"], name="req_score"),
-            # the other keyset orders of the pool (newest first is the API's default)
+            # the keyset orders of the pool besides score (newest first is the API's default)
             models.Index(fields=["-created_at", "-id"], name="req_created"),
             models.Index(fields=["-updated_at", "-id"], name="req_updated"),
-            models.Index(fields=["status", "-score", "-id"], name="req_status_score"),
             models.Index(fields=["customer", "-created_at"], name="req_customer_created"),
             models.Index(fields=["owner", "status"], name="req_owner_status"),
-            models.Index(fields=["priority", "-score", "-id"], name="req_priority_score"),
-            models.Index(fields=["quadrant", "-score", "-id"], name="req_quadrant_score"),
             models.Index(
                 fields=["response_due_at"],
                 name="req_response_due_open",
@@ -326,8 +322,68 @@ class Requirement(TimeStampedModel):
             ),
         ]
 
+    objects = RequirementQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    # Score, priority and quadrant live on the requirement's rank row (RequirementRank).
+    @property
+    def score(self) -> Decimal:
+        return self.rank.score
+
+    @property
+    def priority(self) -> str:
+        return self.rank.priority
+
+    @property
+    def quadrant(self) -> str:
+        return self.rank.quadrant
+
+    def get_priority_display(self) -> str:
+        return str(Priority(self.priority).label)
+
+    def get_quadrant_display(self) -> str:
+        return str(Quadrant(self.quadrant).label)
+
+
+class RequirementRank(models.Model):
+    """A requirement's score, priority band and value-cost quadrant, and the indexes that sort
+    the pool by them.
+
+    Kept apart from the wide requirement row on purpose: re-scoring a million requirements
+    rewrites these narrow rows and their four indexes, not the requirement rows with their
+    text, search vector and a dozen indexes (158 s that way; see tests/perf/bench.py).
+    """
+
+    requirement = models.OneToOneField(
+        Requirement, primary_key=True, on_delete=models.CASCADE, related_name="rank"
+    )
+    # The four inputs of the formula packed in one number (scoring.inputs_key), so that the pool
+    # is re-scored from this table alone, and a re-score racing an edit of the inputs re-reads
+    # the edited row instead of a stale requirement row.
+    inputs_key = models.PositiveSmallIntegerField()
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
+    quadrant = models.CharField(_("quadrant"), max_length=16, choices=Quadrant.choices)
+    # A copy of the requirement's status, so that "this status, best score first" — the pool's
+    # main question — is one index walk. Written with the rank row and kept in step by a
+    # database trigger on every change of requirements_requirement.status (migration 0008).
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, editable=False)
+
+    class Meta:
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+        indexes = [
+            # the pool by score, alone or behind a filter on the requirement (status, owner…);
+            # a priority band is a range of this index too (requirements.filters)
+            models.Index(fields=["-score", "-requirement"], name="rank_score"),
+            models.Index(fields=["status", "-score", "-requirement"], name="rank_status_score"),
+            models.Index(fields=["quadrant", "-score", "-requirement"], name="rank_quadrant_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id} {self.score}"
 
 
 class HistoryKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .models import Priority, Quadrant, ScoringModel
+from .workflow import OPEN
 
 TWO_PLACES = Decimal("0.01")
 
@@ -91,46 +92,67 @@ def explain(
     ]  # fmt: skip
 
 
+def inputs_key(importance: int, urgency: int, customer_value: int, difficulty: int) -> int:
+    """The four 1-5 inputs as one number 0-624 (base 5), as the rank row stores them."""
+    return (importance - 1) * 125 + (urgency - 1) * 25 + (customer_value - 1) * 5 + difficulty - 1
+
+
+def priority_bounds(priority: str, w: Weights) -> tuple[Decimal | None, Decimal | None]:
+    """The score range (low inclusive, high exclusive; None = open) of a priority band, so
+    that a filter on the band can read the rank's score index."""
+    if priority == Priority.HIGH:
+        return w.high_threshold, None
+    if priority == Priority.MEDIUM:
+        return w.medium_threshold, w.high_threshold
+    return None, w.medium_threshold
+
+
 # The same formula as score_of/priority_of, in SQL, for many requirements at once. The score
 # depends only on the four 1-5 inputs, so it is worked out once for each of their 625
-# combinations and joined in memory, and only rows whose score or priority changes are written.
+# combinations and joined in memory, and only rank rows whose score or priority changes are
+# written. Open requirements that become high priority without a technical plan get the plan
+# deadline, in the same statement.
 _RESCORE_SQL = """
 WITH scored AS (
     SELECT i, u, v, d, ROUND(i * %(wi)s + u * %(wu)s + v * %(wv)s + (6 - d) * %(we)s, 2) AS score
     FROM generate_series(1, 5) AS i, generate_series(1, 5) AS u, generate_series(1, 5) AS v,
          generate_series(1, 5) AS d
 ), banded AS (
-    SELECT i, u, v, d, score,
+    SELECT (i - 1) * 125 + (u - 1) * 25 + (v - 1) * 5 + d - 1 AS inputs_key, score,
            CASE WHEN score >= %(high)s THEN 'high' WHEN score >= %(medium)s THEN 'medium'
                 ELSE 'low' END AS priority
     FROM scored
+), changed AS (
+    UPDATE requirements_requirementrank AS k
+    SET score = b.score, priority = b.priority
+    FROM banded AS b
+    WHERE k.inputs_key = b.inputs_key
+      AND k.requirement_id >= %(low)s AND k.requirement_id < %(high_id)s
+      AND (k.score <> b.score OR k.priority <> b.priority)
+    RETURNING k.requirement_id, k.priority
+), planned AS (
+    UPDATE requirements_requirement AS r SET plan_due_at = %(plan_due)s
+    FROM changed AS c
+    WHERE r.id = c.requirement_id AND c.priority = 'high' AND r.plan_due_at IS NULL
+      AND r.plan_submitted_at IS NULL AND r.status = ANY(%(open)s)
 )
-UPDATE requirements_requirement AS r
-SET score = b.score, priority = b.priority,
-    plan_due_at = CASE WHEN b.priority = 'high' AND r.plan_due_at IS NULL THEN %(plan_due)s
-                       ELSE r.plan_due_at END,
-    -- an edit page opened before the re-score must not overwrite it unnoticed
-    version = r.version + 1
-FROM banded AS b
-WHERE (r.importance, r.urgency, r.customer_value, r.difficulty) = (b.i, b.u, b.v, b.d)
-  AND r.id >= %(low)s AND r.id < %(high_id)s
-  AND (r.score <> b.score OR r.priority <> b.priority)
+SELECT count(*) FROM changed
 """
 
 
 def rescore_range(w: Weights, low: int, high: int, plan_due: datetime) -> int:
     """Re-score the requirements with ``low <= id < high`` in one statement; return how many
-    changed. Those that become high priority without a technical-plan deadline get ``plan_due``.
+    changed score or priority.
 
-    Quadrants depend only on the inputs, never on the weights, so they stay as they are.
-    Changed rows get a new version (stale edit pages get a conflict); the change itself is
-    recorded once, on the re-scoring job, not as a million history rows.
+    Quadrants depend only on the inputs, never on the weights, so they stay as they are. The
+    change is recorded once, on the re-scoring job, not as a million history rows; the
+    requirement rows themselves (and their versions) are untouched, since nobody edits a score.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             _RESCORE_SQL,
             {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
              "high": w.high_threshold, "medium": w.medium_threshold, "plan_due": plan_due,
-             "low": low, "high_id": high},
+             "low": low, "high_id": high, "open": sorted(OPEN)},
         )  # fmt: skip
-        return int(cursor.rowcount)
+        return int(cursor.fetchone()[0])

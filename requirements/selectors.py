@@ -22,9 +22,10 @@ NUMBER_PATTERN = r"REQ-\d{4}-\d{6,}"
 
 
 def requirement_visible(user: Any) -> QuerySet[Requirement]:
-    """Requirements ``user`` may see: all, those of the customers they own, or none."""
+    """Requirements ``user`` may see: all, those of the customers they own, or none; with their
+    rank. The search vector is left out: it is only ever searched, never read back."""
     scope = has_scope(user, "requirement.view")
-    qs = Requirement.objects.all()
+    qs = Requirement.objects.ranked().defer("search")
     if scope == Scope.ALL:
         return qs
     if scope == Scope.OWN:
@@ -152,7 +153,15 @@ def requirement_for_customer(
         requirement_visible(user)
         .filter(customer=customer)
         .order_by("-created_at", "-id")
-        .only("number", "title", "status", "priority", "score", "created_at", "updated_at")[:limit]
+        .only(
+            "number",
+            "title",
+            "status",
+            "created_at",
+            "updated_at",
+            "rank__priority",
+            "rank__score",
+        )[:limit]
     )
 
 
@@ -164,8 +173,8 @@ def requirement_count_by_status(qs: QuerySet[Requirement]) -> dict[str, int]:
 
 def requirement_count_by_quadrant(qs: QuerySet[Requirement]) -> dict[str, int]:
     """How many of ``qs`` are in each value-cost quadrant (one GROUP BY)."""
-    rows = qs.order_by().values("quadrant").annotate(n=Count("id"))
-    return {row["quadrant"]: row["n"] for row in rows}
+    rows = qs.order_by().values("rank__quadrant").annotate(n=Count("id"))
+    return {row["rank__quadrant"]: row["n"] for row in rows}
 
 
 MATRIX_SAMPLE = 500
@@ -178,8 +187,14 @@ def requirement_matrix_points(
 
     value = (importance + customer_value) / 2, cost = difficulty.
     """
-    rows = qs.order_by("-score", "-id").values(
-        "number", "title", "importance", "customer_value", "difficulty", "score", "quadrant"
+    rows = qs.order_by("-rank__score", "-id").values(
+        "number",
+        "title",
+        "importance",
+        "customer_value",
+        "difficulty",
+        score=F("rank__score"),
+        quadrant=F("rank__quadrant"),
     )[:limit]
     return [
         {
@@ -206,13 +221,21 @@ def requirement_score_preview(weights: scoring.Weights, *, limit: int = 20) -> l
         output_field=decimal,
     )
     rows = (
-        Requirement.objects.filter(status__in=OPEN)
+        Requirement.objects.ranked()
+        .filter(status__in=OPEN)
         .annotate(
             new_score=Round(formula, 2),
-            old_rank=Window(RowNumber(), order_by=[F("score").desc(), F("id").desc()]),
+            old_rank=Window(RowNumber(), order_by=[F("rank__score").desc(), F("id").desc()]),
         )
-        .order_by("-new_score", "-score", "-id")
-        .values("number", "title", "score", "priority", "new_score", "old_rank")[:limit]
+        .order_by("-new_score", "-rank__score", "-id")
+        .values(
+            "number",
+            "title",
+            "new_score",
+            "old_rank",
+            score=F("rank__score"),
+            priority=F("rank__priority"),
+        )[:limit]
     )
     out = []
     for rank, row in enumerate(rows, start=1):

@@ -55,7 +55,7 @@ from .workflow import Status
 
 PAGE_SIZE = 50
 SORTS = {
-    "-score": ("score", True), "score": ("score", False),
+    "-score": ("rank__score", True), "score": ("rank__score", False),
     "-created": ("created_at", True), "created": ("created_at", False),
     "-updated": ("updated_at", True), "updated": ("updated_at", False),
 }  # fmt: skip

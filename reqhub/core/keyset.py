@@ -49,11 +49,22 @@ def _decode(cursor: str) -> tuple[str, Any, int]:
         raise _invalid() from exc
 
 
+def _model_field(qs: QuerySet[Any], path: str) -> Any:
+    """The model field at ``path`` (``score`` or ``rank__score``), or None if there is none."""
+    model, model_field = qs.model, None
+    for part in path.split("__"):
+        try:
+            model_field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = model_field.related_model or model
+    return model_field
+
+
 def _typed(qs: QuerySet[Any], field: str, value: Any) -> Any:
     """The cursor's value as the field's Python type; a tampered cursor is a 400, never a 500."""
-    try:
-        model_field = qs.model._meta.get_field(field)
-    except FieldDoesNotExist:
+    model_field = _model_field(qs, field)
+    if model_field is None or model_field.is_relation:
         return value
     try:
         typed = model_field.to_python(value)
@@ -65,7 +76,11 @@ def _typed(qs: QuerySet[Any], field: str, value: Any) -> Any:
 
 
 def _value(row: Any, field: str) -> Any:
-    return row[field] if isinstance(row, dict) else getattr(row, field)
+    if isinstance(row, dict):
+        return row[field]
+    for part in field.split("__"):
+        row = getattr(row, part)
+    return row
 
 
 def keyset_page(

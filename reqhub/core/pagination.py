@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from .keyset import keyset_page
+from .ordering import OrderingFilter
 
 
 class StandardPagination(PageNumberPagination):

@@ -283,7 +283,7 @@ def _requirement_recipient() -> Case:
 def _remind_requirements(
     kind: Kind, due_rows: Q, *, due: Any, title: Callable[[dict[str, Any]], str]
 ) -> int:
-    qs = Requirement.objects.filter(due_rows, status__in=OPEN)
+    qs: QuerySet[Any] = Requirement.objects.filter(due_rows, status__in=OPEN)
     qs = _only_new(qs, kind=kind, ref=F("number"), user=_requirement_recipient(), due=due)
     return _store(
         kind,
@@ -326,7 +326,7 @@ def remind_plan_overdue(now: datetime) -> int:
     passed within the catch-up window: one reminder to the owner (or the customer's owner)."""
     return _remind_requirements(
         Kind.PLAN_OVERDUE,
-        Q(priority=Priority.HIGH, plan_submitted_at__isnull=True)
+        Q(rank__priority=Priority.HIGH, plan_submitted_at__isnull=True)
         & Q(plan_due_at__lt=now, plan_due_at__gte=now - CATCH_UP),
         due=_local_date("plan_due_at"),
         title=lambda r: _("Technical plan overdue: %(number)s %(title)s") % _req(r),

@@ -174,7 +174,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "reqhub.core.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "reqhub.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -198,6 +198,8 @@ SPECTACULAR_SETTINGS = {
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 # A running export that has not advanced for this long has lost its worker and is re-sent.
 EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=120)
+# Database connections a worker uses at once to re-score the pool (about one per database core).
+RESCORE_CONNECTIONS = env.int("RESCORE_CONNECTIONS", default=2)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None

@@ -27,6 +27,9 @@ CACHES["default"]["KEY_PREFIX"] = "-".join(
 # Several suites may run at once on one machine (developers, helpers): each names its own.
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")
+# Tests run inside one transaction that other connections cannot see; the tests of the
+# parallel re-score turn this up on committed data.
+RESCORE_CONNECTIONS = 1
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

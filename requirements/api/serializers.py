@@ -16,6 +16,8 @@ from reqhub.core.pii import validate_no_personal_data
 from ..models import (
     EvidenceFile,
     HistoryKind,
+    Priority,
+    Quadrant,
     Requirement,
     RequirementEvent,
     RequirementNote,
@@ -59,6 +61,9 @@ class RequirementOutputSerializer(serializers.ModelSerializer):
         many=True, read_only=True, slug_field="name"
     )
     owner = serializers.CharField(source="owner.username", read_only=True, allow_null=True)
+    score = serializers.DecimalField(source="rank.score", max_digits=4, decimal_places=2)
+    priority = serializers.ChoiceField(source="rank.priority", choices=Priority.choices)
+    quadrant = serializers.ChoiceField(source="rank.quadrant", choices=Quadrant.choices)
     merged_into = serializers.CharField(
         source="merged_into.number", read_only=True, allow_null=True
     )

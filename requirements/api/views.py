@@ -50,6 +50,7 @@ class RequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     permission_classes = [action_permission("requirement.view")]
     filterset_class = RequirementFilterSet
     ordering_fields = ["score", "created_at", "updated_at"]
+    ordering_aliases = {"score": "rank__score"}
     ordering = ["-created_at"]
     pagination_class = KeysetPagination
     serializer_class = RequirementOutputSerializer

@@ -14,7 +14,7 @@ from reqhub.core.exceptions import StaleVersionError
 from reqhub.core.pii import validate_no_personal_data
 
 from .. import notify, scoring, search, sla
-from ..models import HistoryKind, Priority, Requirement, RequirementEvent
+from ..models import HistoryKind, Priority, Requirement, RequirementEvent, RequirementRank
 
 
 def lock(req: Requirement) -> Requirement:
@@ -74,21 +74,25 @@ def clean_reason(reason: str) -> str:
 
 
 def apply_score(req: Requirement, w: scoring.Weights | None = None) -> list[str]:
-    """Recompute score, priority and quadrant from the inputs; return the fields that changed."""
+    """Recompute score, priority and quadrant from the inputs onto ``req.rank`` (the caller
+    saves it after the requirement); return the requirement's own fields that changed.
+
+    A requirement that scores high gets its technical-plan deadline."""
     w = w or scoring.weights_current()
-    score = scoring.score_of(req.importance, req.urgency, req.customer_value, req.difficulty, w)
-    values = {
-        "score": score,
-        "priority": scoring.priority_of(score, w).value,
-        "quadrant": scoring.quadrant_of(req.importance, req.customer_value, req.difficulty).value,
-    }
-    changed = [k for k, v in values.items() if getattr(req, k) != v]
-    for k in changed:
-        setattr(req, k, values[k])
-    if req.priority == Priority.HIGH and req.plan_due_at is None:
+    try:
+        rank = req.rank
+    except RequirementRank.DoesNotExist:
+        rank = RequirementRank(requirement=req, status=req.status)
+        req.rank = rank
+    inputs = (req.importance, req.urgency, req.customer_value, req.difficulty)
+    rank.inputs_key = scoring.inputs_key(*inputs)
+    rank.score = scoring.score_of(*inputs, w)
+    rank.priority = scoring.priority_of(rank.score, w).value
+    rank.quadrant = scoring.quadrant_of(req.importance, req.customer_value, req.difficulty).value
+    if rank.priority == Priority.HIGH and req.plan_due_at is None:
         req.plan_due_at = sla.plan_due(timezone.now())
-        changed.append("plan_due_at")
-    return changed
+        return ["plan_due_at"]
+    return []
 
 
 def refresh_search(req: Requirement) -> None:

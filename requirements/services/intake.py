@@ -78,6 +78,7 @@ def requirement_create(
     req.response_due_at = sla.response_due(req.urgency_class, now)
     req.full_clean(validate_unique=False, validate_constraints=False)
     req.save()
+    req.rank.save(force_insert=True)
     if tags:
         req.tags.set(_tags(tags))
     refresh_search(req)
@@ -126,7 +127,8 @@ def requirement_update(
     if not changed and old_tags == new_tags:
         return req
     _check_contact(req)
-    if SCORE_INPUTS & set(changed):
+    rescored = bool(SCORE_INPUTS & set(changed))
+    if rescored:
         changed += apply_score(req)
     if "urgency_class" in changed and req.first_response_at is None:
         req.response_due_at = sla.response_due(req.urgency_class, req.created_at)
@@ -134,6 +136,8 @@ def requirement_update(
     req.full_clean(validate_unique=False, validate_constraints=False)
     req.version += 1
     req.save(update_fields=[*dict.fromkeys(changed), "version", "updated_at"])
+    if rescored:
+        req.rank.save()
     for name in data:
         if name in changed:
             record(

@@ -3,6 +3,7 @@
 import time
 from decimal import Decimal
 
+from requirements import services
 from requirements.models import Requirement
 from tests.factories import CustomerFactory
 from tests.requirements.helpers import new_requirement
@@ -11,8 +12,10 @@ SCORING = "/api/v1/scoring-model/"
 
 
 def test_a_real_worker_rescores_the_pool_after_a_put(
-    users, api_client_for, celery_worker
+    users, api_client_for, celery_worker, settings, monkeypatch
 ) -> None:
+    settings.RESCORE_CONNECTIONS = 2  # batches on two connections at once, as deployed
+    monkeypatch.setattr(services.scoring, "RESCORE_BATCH", 2)  # three batches, two at a time
     customer = CustomerFactory(owner=users["sales_rep"])
     reqs = [new_requirement(users["sales_rep"], customer, importance=i) for i in range(1, 6)]
     client = api_client_for(users["product_manager"])
