@@ -6,14 +6,12 @@ quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .models import Priority, Quadrant, ScoringModel
-from .workflow import OPEN
 
 TWO_PLACES = Decimal("0.01")
 
@@ -110,8 +108,8 @@ def priority_bounds(priority: str, w: Weights) -> tuple[Decimal | None, Decimal 
 # The same formula as score_of/priority_of, in SQL, for many requirements at once. The score
 # depends only on the four 1-5 inputs, so it is worked out once for each of their 625
 # combinations and joined in memory, and only rank rows whose score or priority changes are
-# written. Open requirements that become high priority without a technical plan get the plan
-# deadline, in the same statement.
+# written. Only rank rows: a requirement row is never locked here, so a re-score cannot
+# deadlock with an edit (which locks the requirement, then its rank).
 _RESCORE_SQL = """
 WITH scored AS (
     SELECT i, u, v, d, ROUND(i * %(wi)s + u * %(wu)s + v * %(wv)s + (6 - d) * %(we)s, 2) AS score
@@ -122,25 +120,17 @@ WITH scored AS (
            CASE WHEN score >= %(high)s THEN 'high' WHEN score >= %(medium)s THEN 'medium'
                 ELSE 'low' END AS priority
     FROM scored
-), changed AS (
-    UPDATE requirements_requirementrank AS k
-    SET score = b.score, priority = b.priority
-    FROM banded AS b
-    WHERE k.inputs_key = b.inputs_key
-      AND k.requirement_id >= %(low)s AND k.requirement_id < %(high_id)s
-      AND (k.score <> b.score OR k.priority <> b.priority)
-    RETURNING k.requirement_id, k.priority
-), planned AS (
-    UPDATE requirements_requirement AS r SET plan_due_at = %(plan_due)s
-    FROM changed AS c
-    WHERE r.id = c.requirement_id AND c.priority = 'high' AND r.plan_due_at IS NULL
-      AND r.plan_submitted_at IS NULL AND r.status = ANY(%(open)s)
 )
-SELECT count(*) FROM changed
+UPDATE requirements_requirementrank AS k
+SET score = b.score, priority = b.priority
+FROM banded AS b
+WHERE k.inputs_key = b.inputs_key
+  AND k.requirement_id >= %(low)s AND k.requirement_id < %(high_id)s
+  AND (k.score <> b.score OR k.priority <> b.priority)
 """
 
 
-def rescore_range(w: Weights, low: int, high: int, plan_due: datetime) -> int:
+def rescore_range(w: Weights, low: int, high: int) -> int:
     """Re-score the requirements with ``low <= id < high`` in one statement; return how many
     changed score or priority.
 
@@ -152,7 +142,6 @@ def rescore_range(w: Weights, low: int, high: int, plan_due: datetime) -> int:
         cursor.execute(
             _RESCORE_SQL,
             {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
-             "high": w.high_threshold, "medium": w.medium_threshold, "plan_due": plan_due,
-             "low": low, "high_id": high, "open": sorted(OPEN)},
+             "high": w.high_threshold, "medium": w.medium_threshold, "low": low, "high_id": high},
         )  # fmt: skip
-        return int(cursor.fetchone()[0])
+        return int(cursor.rowcount)

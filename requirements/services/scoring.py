@@ -22,7 +22,16 @@ from reqhub.accounts.models import User
 from reqhub.accounts.permissions import can
 
 from .. import scoring, sla
-from ..models import AssignmentRule, RequirementRank, RescoreJob, RescoreState, ScoringModel
+from ..models import (
+    AssignmentRule,
+    Priority,
+    Requirement,
+    RequirementRank,
+    RescoreJob,
+    RescoreState,
+    ScoringModel,
+)
+from ..workflow import OPEN
 
 logger = logging.getLogger(__name__)
 ACTIVE = (RescoreState.QUEUED, RescoreState.RUNNING)
@@ -142,7 +151,6 @@ def rescore_run(job_id: str) -> RescoreJob:
     )
     low, high = bounds["low"] or 0, bounds["high"] or 0
     RescoreJob.objects.filter(pk=job.pk).update(total=bounds["total"])
-    plan_due = sla.plan_due(timezone.now())
     starts = range(low, high + 1, RESCORE_BATCH)
     finished = itertools.count(1)
     superseded = threading.Event()
@@ -151,7 +159,7 @@ def rescore_run(job_id: str) -> RescoreJob:
         if superseded.is_set():
             return
         with transaction.atomic():
-            changed = scoring.rescore_range(weights, start, start + RESCORE_BATCH, plan_due)
+            changed = scoring.rescore_range(weights, start, start + RESCORE_BATCH)
             progress = min(99, next(finished) * 100 // len(starts))
             still_running = RescoreJob.objects.filter(pk=job.pk, state=RescoreState.RUNNING).update(
                 changed=F("changed") + changed,
@@ -170,10 +178,25 @@ def rescore_run(job_id: str) -> RescoreJob:
         with ThreadPoolExecutor(connections_at_once) as pool:
             # list(): a failing batch raises here, and the job fails with its error
             list(pool.map(_on_own_connection(batch), starts))
+    if not superseded.is_set():
+        _plan_deadlines_give(weights)
     RescoreJob.objects.filter(pk=job.pk, state=RescoreState.RUNNING).update(
         state=RescoreState.DONE, progress=100, finished_at=timezone.now()
     )
     return RescoreJob.objects.get(pk=job.pk)
+
+
+def _plan_deadlines_give(weights: scoring.Weights) -> int:
+    """Open requirements that are high priority now and have no technical plan nor deadline
+    get the 3-working-day deadline from today (after a re-score made them high). Its own
+    statement after the batches, so that a batch never locks requirement rows."""
+    return Requirement.objects.filter(
+        rank__status__in=OPEN,
+        rank__priority=Priority.HIGH,
+        rank__score__gte=weights.high_threshold,  # the band as a range of the rank's index
+        plan_due_at__isnull=True,
+        plan_submitted_at__isnull=True,
+    ).update(plan_due_at=sla.plan_due(timezone.now()))
 
 
 def _on_own_connection(fn: Callable[[int], None]) -> Callable[[int], None]:

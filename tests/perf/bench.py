@@ -8,10 +8,12 @@ and to test-artifacts/bench.txt.
 """
 
 import argparse
+import json
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -29,6 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reqhub.settings.local")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
+# Celery messages of this run under their own prefix: a developer's worker never takes them.
+os.environ.setdefault("CELERY_BROKER_KEY_PREFIX", f"reqhub-bench-{os.getpid()}:")
+
 # No collectstatic here: WhiteNoise's notice about it is noise.
 warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")
 
@@ -40,11 +45,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from customers.models import Customer  # noqa: E402
 from reqhub.accounts.models import User  # noqa: E402
+from reqhub.exports import services as exports  # noqa: E402
 from requirements import access, bulk, scoring, selectors, services  # noqa: E402
+from requirements.exports import requirement_rows  # noqa: E402
 from requirements.models import Requirement, RescoreJob, ScoringModel  # noqa: E402
 
 BENCH_DB = "reqhub_bench"
@@ -87,10 +96,11 @@ WEIGHTS = [
 @dataclass
 class Figure:
     name: str
-    target_ms: float
+    target_ms: float  # in ``unit``
     times: list[float]
     raw: list[float]
     note: str = ""
+    unit: str = "ms"
 
     @property
     def ok(self) -> bool:
@@ -280,6 +290,94 @@ class _Rollback(Exception):
     pass
 
 
+def _peak_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def _export_filters(rows: int) -> dict[str, str]:
+    """A pool filter matching the newest ``rows`` requirements and the rest of the oldest one's
+    creation day (a few hundred more)."""
+    newest = Requirement.objects.order_by("-created_at", "-id").values_list("created_at", flat=True)
+    return {"created_after": timezone.localdate(newest[rows - 1]).isoformat()}
+
+
+def export_figures(pm: User, runs: int, rows: int) -> list[Figure]:
+    """The requirements export of ``rows`` rows as a real worker process runs it (solo pool,
+    its own broker key prefix), from queued to done, and the worker's peak memory; beside
+    them a bare openpyxl write-only loop over the same query's rows, in its own process."""
+    filters = _export_filters(rows)
+    exported = requirement_rows(pm, filters)
+    sql, params = exported.query.sql_with_params()
+    count = exported.count()
+    env = {**os.environ, "CELERY_BROKER_KEY_PREFIX": os.environ["CELERY_BROKER_KEY_PREFIX"]}
+    log = ROOT / "test-artifacts" / "bench-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "reqhub", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "info"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    times, peaks = [], []
+    try:
+        for i in range(runs):
+            started = time.perf_counter()
+            job = exports.export_start(actor=pm, kind="requirements", filters=filters)
+            while job.state not in ("done", "failed"):
+                if worker.poll() is not None:
+                    raise SystemExit(f"The worker exited ({worker.returncode}); see {log}.")
+                time.sleep(0.05)
+                job.refresh_from_db()
+            if job.state != "done":
+                raise SystemExit(f"The export failed: {job.error}")
+            times.append((time.perf_counter() - started) * 1000)
+            peaks.append(_peak_mb(worker.pid))
+            print(f"   export run {i + 1}: {times[-1] / 1000:.1f}s, {job.rows:,} rows, "
+                  f"worker peak {peaks[-1]:.0f} MB")  # fmt: skip
+            Path(job.file.path).unlink(missing_ok=True)
+            job.delete()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    bare_times, bare_peaks = [], []
+    for i in range(runs):
+        query = json.dumps([sql, list(params)], default=str)
+        out = subprocess.run(
+            [sys.executable, __file__, "--bare-export", query],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        elapsed, peak = json.loads(out.stdout.strip().splitlines()[-1])
+        bare_times.append(elapsed)
+        bare_peaks.append(peak)
+        print(f"   bare openpyxl run {i + 1}: {elapsed / 1000:.1f}s, peak {peak:.0f} MB")
+    note = f"{count:,} rows, n={runs}"
+    return [
+        Figure("5. export requirements, queued to done", 15_000, times, bare_times, note=note),
+        Figure("5. export, worker peak memory", 250, peaks, bare_peaks, note=note, unit="MB"),
+    ]
+
+
+def bare_export(query: str) -> None:
+    """The baseline: the export's query through a server-side cursor into a write-only
+    workbook, no formatting or labels; prints [milliseconds, peak MB]."""
+    sql, params = json.loads(query)
+    started = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("bare")
+    with transaction.atomic(), connection.connection.cursor(name="bare") as cursor:
+        cursor.itersize = 2_000
+        cursor.execute(sql, params)
+        for row in cursor:
+            ws.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+    with tempfile.TemporaryDirectory() as tmp:
+        wb.save(Path(tmp) / "bare.xlsx")
+    elapsed = (time.perf_counter() - started) * 1000
+    print(json.dumps([elapsed, _peak_mb(os.getpid())]))
+
+
 def status_figures(runs: int, warmup: int) -> list[Figure]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -318,7 +416,9 @@ def status_figures(runs: int, warmup: int) -> list[Figure]:
 
 
 def table(figures: list[Figure]) -> str:
-    def ms(v: float) -> str:
+    def ms(v: float, unit: str = "ms") -> str:
+        if unit != "ms":
+            return f"{v:.0f} {unit}"
         return f"{v / 1000:.1f}s" if v >= 10_000 else f"{v:.1f}"
 
     head = ["figure", "p50 ms", "p95 ms", "raw p50", "raw p95", "ratio p50", "target", "ok?"]
@@ -326,10 +426,11 @@ def table(figures: list[Figure]) -> str:
     for f in figures:
         raw50 = percentile(f.raw, 50)
         rows.append([
-            f.name + (f" ({f.note})" if f.note else ""), ms(percentile(f.times, 50)),
-            ms(percentile(f.times, 95)), ms(raw50), ms(percentile(f.raw, 95)),
+            f.name + (f" ({f.note})" if f.note else ""), ms(percentile(f.times, 50), f.unit),
+            ms(percentile(f.times, 95), f.unit), ms(raw50, f.unit),
+            ms(percentile(f.raw, 95), f.unit),
             f"{percentile(f.times, 50) / raw50:.1f}x" if raw50 else "-",
-            f"≤ {ms(f.target_ms)}", "ok" if f.ok else "OVER",
+            f"≤ {ms(f.target_ms, f.unit)}", "ok" if f.ok else "OVER",
         ])  # fmt: skip
     widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
     lines = [
@@ -359,12 +460,21 @@ def main() -> None:
         "--rescore-runs", type=int, default=int(env("REQHUB_BENCH_RESCORE_RUNS", "3"))
     )
     parser.add_argument(
+        "--export-rows", type=int, default=int(env("REQHUB_BENCH_EXPORT_ROWS", "100000"))
+    )
+    parser.add_argument("--export-runs", type=int, default=3)
+    parser.add_argument("--bare-export", help=argparse.SUPPRESS)
+    parser.add_argument(
         "--only",
-        choices=["pool", "duplicates", "rescore", "status"],
+        choices=["pool", "duplicates", "rescore", "status", "export"],
         action="append",
         help="Run only these figures (repeatable).",
     )
     args = parser.parse_args()
+    if args.bare_export:
+        connection.ensure_connection()
+        bare_export(args.bare_export)
+        return
 
     name = connection.settings_dict["NAME"]
     if name != BENCH_DB:
@@ -372,7 +482,7 @@ def main() -> None:
     started = time.monotonic()
     ensure_data(args.customers, args.requirements)
     pm = User.objects.get(username="pm")
-    only = set(args.only or ["pool", "duplicates", "rescore", "status"])
+    only = set(args.only or ["pool", "duplicates", "rescore", "status", "export"])
     figures: list[Figure] = []
     if "pool" in only:
         print("Timing the pool pages ...")
@@ -383,6 +493,9 @@ def main() -> None:
     if "status" in only:
         print("Timing the status look-ups ...")
         figures += status_figures(args.runs, args.warmup)
+    if "export" in only and args.export_runs > 0:
+        print("Timing the Excel export on a real worker ...")
+        figures += export_figures(pm, args.export_runs, args.export_rows)
     if "rescore" in only and args.rescore_runs > 0:
         print("Timing re-scoring the pool (minutes a run at 1,000,000 requirements) ...")
         figures.append(rescore_figure(args.rescore_runs))

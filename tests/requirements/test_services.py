@@ -124,6 +124,19 @@ def test_the_scoring_model_rescores_the_whole_pool(users, customer) -> None:
     assert Requirement.objects.get(pk=reqs[2].pk).plan_due_at is not None
 
 
+def test_only_open_requirements_made_high_by_a_rescore_get_a_plan_deadline(
+    users, customer
+) -> None:
+    open_one = new_requirement(users["sales_rep"], customer, importance=5)
+    closed = new_requirement(users["sales_rep"], customer, importance=5)
+    move(closed, users["product_manager"], Status.REJECTED, reason="不在产品范围内")
+    assert open_one.plan_due_at is None and open_one.priority == "medium"
+    _rescore(users["admin"], IMPORTANCE_ONLY)
+    assert Requirement.objects.get(pk=open_one.pk).plan_due_at is not None
+    closed = Requirement.objects.get(pk=closed.pk)
+    assert closed.priority == "high" and closed.plan_due_at is None
+
+
 def test_the_model_is_in_force_before_the_pool_is_rescored(users, customer) -> None:
     old = new_requirement(users["sales_rep"], customer, importance=5)
     services.scoring_model_update(actor=users["admin"], weights=IMPORTANCE_ONLY)
