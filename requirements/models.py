@@ -368,7 +368,7 @@ class RequirementRank(models.Model):
     quadrant = models.CharField(_("quadrant"), max_length=16, choices=Quadrant.choices)
     # A copy of the requirement's status, so that "this status, best score first" — the pool's
     # main question — is one index walk. Written with the rank row and kept in step by a
-    # database trigger on every change of requirements_requirement.status (migration 0008).
+    # database trigger on every change of requirements_requirement.status (migration 0007).
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, editable=False)
 
     class Meta:

@@ -646,3 +646,29 @@ def import_fail(job_id: str, error: str) -> None:
     ImportJob.objects.filter(pk=job_id).exclude(state=State.DONE).update(
         state=State.FAILED, error=error[:4000], finished_at=timezone.now()
     )
+
+
+def imports_expire(now: datetime | None = None) -> int:
+    """Delete uploaded files nobody needs any more; return how many were removed.
+
+    A finished import's file goes ``EXPORT_TTL_HOURS`` after it finished; a preview left
+    uncommitted for ``IMPORT_READY_DAYS`` expires with it (it shows as failed: upload again).
+    """
+    now = now or timezone.now()
+    finished = Q(state__in=(State.DONE, State.FAILED)) & Q(
+        finished_at__lt=now - timedelta(hours=settings.EXPORT_TTL_HOURS)
+    )
+    abandoned = Q(
+        state=State.READY, created_at__lt=now - timedelta(days=settings.IMPORT_READY_DAYS)
+    )
+    removed = 0
+    for job in ImportJob.objects.filter(finished | abandoned).exclude(file="").iterator():
+        changes: dict[str, Any] = {"file": ""}
+        if job.state == State.READY:
+            changes |= {"state": State.FAILED, "finished_at": now,
+                        "error": _("Expired: upload the file again.")}  # fmt: skip
+        # only if still in that state: a preview being committed right now keeps its file
+        if ImportJob.objects.filter(pk=job.pk, state=job.state).update(**changes):
+            job.file.delete(save=False)
+            removed += 1
+    return removed

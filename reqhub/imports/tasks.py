@@ -20,3 +20,8 @@ def import_commit_task(self: Task, job_id: str) -> str:
 @shared_task
 def imports_requeue_task() -> int:
     return services.imports_requeue()
+
+
+@shared_task
+def imports_expire_task() -> int:
+    return services.imports_expire()

@@ -194,8 +194,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-# Export files are deleted this many hours after they are ready.
+# Export files, and uploaded import files, are deleted this many hours after they are done.
 EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
+# An import previewed but never committed expires (with its file) after this many days.
+IMPORT_READY_DAYS = env.int("IMPORT_READY_DAYS", default=7)
 # A running export that has not advanced for this long has lost its worker and is re-sent.
 EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=120)
 # Database connections a worker uses at once to re-score the pool (about one per database core).

@@ -1,6 +1,7 @@
 """Excel imports: templates, preview, per-row errors, all-or-nothing commit, round trips."""
 
 import io
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -531,3 +532,25 @@ def test_the_api_uploads_previews_and_commits(users, api_client_for):
         format="multipart",
     )  # fmt: skip
     assert bad.status_code == 400 and "file" in bad.json()
+
+
+def test_old_uploaded_files_and_abandoned_previews_expire(users, settings):
+    rep = users["sales_rep"]
+    rows = [["Code", "Name", "Region", "Industry"], ["", "过期公司", "苏州", "零售"]]
+    done = run(rep, "customers", rows)
+    previewed = validate(rep, "customers", [*rows[:1], ["", "未提交公司", "苏州", "零售"]])
+    fresh = validate(rep, "customers", [*rows[:1], ["", "刚上传公司", "苏州", "零售"]])
+    paths = [j.file.path for j in (done, previewed, fresh)]
+    now = timezone.now()
+    assert services.imports_expire(now) == 0  # nothing old yet
+    ImportJob.objects.filter(pk=done.pk).update(finished_at=now - timedelta(hours=25))
+    ImportJob.objects.filter(pk=previewed.pk).update(created_at=now - timedelta(days=8))
+    assert services.imports_expire(now) == 2
+    done.refresh_from_db()
+    previewed.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (done.state, done.file.name) == ("done", "")
+    assert (previewed.state, previewed.file.name) == ("failed", "")
+    assert previewed.error  # the user sees why
+    assert fresh.state == "ready" and fresh.file.name
+    assert [os.path.exists(p) for p in paths] == [False, False, True]

@@ -124,9 +124,7 @@ def test_the_scoring_model_rescores_the_whole_pool(users, customer) -> None:
     assert Requirement.objects.get(pk=reqs[2].pk).plan_due_at is not None
 
 
-def test_only_open_requirements_made_high_by_a_rescore_get_a_plan_deadline(
-    users, customer
-) -> None:
+def test_only_open_requirements_made_high_by_a_rescore_get_a_plan_deadline(users, customer) -> None:
     open_one = new_requirement(users["sales_rep"], customer, importance=5)
     closed = new_requirement(users["sales_rep"], customer, importance=5)
     move(closed, users["product_manager"], Status.REJECTED, reason="不在产品范围内")
