@@ -22,7 +22,6 @@ from ..models import (
     RequirementEvent,
     RequirementNote,
     RescoreJob,
-    Tag,
 )
 from ..selectors import requirement_sla_state, requirement_visible
 from ..workflow import Status
@@ -55,17 +54,17 @@ _INPUT_FIELDS = [
 
 
 class RequirementOutputSerializer(serializers.ModelSerializer):
-    customer = serializers.CharField(source="customer.code", read_only=True)
+    """A requirement read through selectors.requirement_api_rows (its annotated columns)."""
+
+    customer = serializers.CharField(source="customer_code", read_only=True)
     contact = serializers.IntegerField(source="contact_id", read_only=True, allow_null=True)
-    tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="name"
-    )
-    owner = serializers.CharField(source="owner.username", read_only=True, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(), source="tag_names", read_only=True)
+    owner = serializers.CharField(source="owner_username", read_only=True, allow_null=True)
     score = serializers.DecimalField(source="rank.score", max_digits=4, decimal_places=2)
     priority = serializers.ChoiceField(source="rank.priority", choices=Priority.choices)
     quadrant = serializers.ChoiceField(source="rank.quadrant", choices=Quadrant.choices)
     merged_into = serializers.CharField(
-        source="merged_into.number", read_only=True, allow_null=True
+        source="merged_into_number", read_only=True, allow_null=True
     )
     sla_state = serializers.SerializerMethodField()
 

@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -57,17 +58,21 @@ class RequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self) -> QuerySet[Requirement]:
         # One query for the page and one for its tags, whatever the page size.
-        return (
-            selectors.requirement_visible(self.request.user)
-            .select_related("customer", "owner", "merged_into")
-            .prefetch_related("tags")
-        )
+        return selectors.requirement_api_rows(self.request.user)
 
     def get_object(self) -> Requirement:
         return selectors.requirement_get(self.request.user, self.kwargs["number"])
 
-    def _out(self, req: Requirement) -> Any:
-        return RequirementOutputSerializer(req, context=self.get_serializer_context()).data
+    @extend_schema(responses=RequirementOutputSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._out(self.get_object()))
+
+    def _out(
+        self, req: Requirement, serializer: type[Any] = RequirementOutputSerializer, **context: Any
+    ) -> Any:
+        """``req`` as the API presents it (read again: after a write it has changed)."""
+        fresh = selectors.requirement_api_get(self.request.user, req.number)
+        return serializer(fresh, context={**self.get_serializer_context(), **context}).data
 
     @extend_schema(
         request=RequirementInputSerializer, responses={201: RequirementCreatedSerializer}
@@ -79,7 +84,7 @@ class RequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = RequirementInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         req, code = services.requirement_create(actor=request.user, **data.validated_data)
-        body = RequirementCreatedSerializer(req, context={"access_code": code}).data
+        body = self._out(req, RequirementCreatedSerializer, access_code=code)
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RequirementUpdateSerializer, responses=RequirementOutputSerializer)
