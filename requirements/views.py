@@ -754,10 +754,14 @@ def scoring_model(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def scoring_progress(request: AuthedHttpRequest, job_id: str) -> HttpResponse:
-    """The re-scoring's progress bar, polled by the scoring page while the job runs."""
+    """The re-scoring's progress bar, polled by the scoring page while the job runs; when the
+    job is over, the page is told (``rescored``) so that its preview shows the new scores."""
     _require(request, "scoring.manage")
     job = selectors.rescore_get(job_id)
-    return render(request, "requirements/includes/_rescore_progress.html", {"rescore": job})
+    response = render(request, "requirements/includes/_rescore_progress.html", {"rescore": job})
+    if _is_htmx(request) and not job.is_active:
+        response["HX-Trigger"] = "rescored"
+    return response
 
 
 @login_required

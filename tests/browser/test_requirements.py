@@ -139,4 +139,9 @@ def test_the_scoring_preview_reorders_before_saving(
     page.wait_for_selector("[data-testid=rescore-progress][data-state=done]", timeout=30_000)
     easy.refresh_from_db()
     assert str(easy.score) == "4.10"
+    # then the preview shows the scores now in force
+    page.wait_for_function(
+        "document.querySelector('[data-testid=score-preview] tbody tr td.num:nth-of-type(4)')"
+        ".textContent.trim() === '4.10'"
+    )
     screenshot("scoring-saved")

@@ -588,8 +588,12 @@ def test_saving_the_scoring_model_rescores_the_pool(users, client, customer) -> 
     page = res.content.decode()
     assert 'data-testid="rescore-progress" data-state="queued"' in page
     assert reverse("requirements:scoring-progress", args=[job.id]) in page  # it polls
+    progress = reverse("requirements:scoring-progress", args=[job.id])
+    assert "HX-Trigger" not in client.get(progress, headers={"HX-Request": "true"})
     services.rescore_run(str(job.id))
-    bar = client.get(reverse("requirements:scoring-progress", args=[job.id])).content.decode()
+    polled = client.get(progress, headers={"HX-Request": "true"})
+    assert polled["HX-Trigger"] == "rescored"  # the page refreshes its preview
+    bar = polled.content.decode()
     assert 'data-state="done"' in bar and "hx-get" not in bar
     assert "<progress" not in bar
     hard.refresh_from_db()
