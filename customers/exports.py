@@ -31,12 +31,12 @@ def customer_columns(user: Any) -> list[Column]:
         Column(_("Owner"), lambda r: r["owner__username"], 12),
         Column(_("Lifecycle"), choice_label(Lifecycle, "lifecycle"), 10),
         Column(_("Value tier"), choice_label(ValueTier, "value_tier"), 10),
-        Column(_("Uses per month"), lambda r: r["usage_per_month"], 10, "0"),
-        Column(_("Satisfaction"), lambda r: r["satisfaction"], 10, "0"),
+        Column(_("Uses per month"), lambda r: r["usage_per_month"], 10),
+        Column(_("Satisfaction"), lambda r: r["satisfaction"], 10),
         Column(_("Channel preference"), choice_label(ChannelPreference, "channel_preference"), 12),
         Column(_("First cooperation"), lambda r: r["first_cooperation_on"], 12, "yyyy-mm-dd"),
         Column(_("Notes"), lambda r: r["notes"], 40),
-        Column(_("Version"), lambda r: r["version"], 8, "0"),
+        Column(_("Version"), lambda r: r["version"], 8),
         Column(_("Updated"), lambda r: r["updated_at"], 18, "yyyy-mm-dd hh:mm"),
     ]
     if can_see_financials(user):

@@ -23,6 +23,8 @@ class Column:
     header: str | Promise
     value: Getter
     width: int = 16
+    # Only where General would show the value wrongly (dates, fixed decimals): a formatted cell
+    # costs a styled cell object per row, a quarter of a 100,000-row export's time.
     number_format: str | None = None
 
 
