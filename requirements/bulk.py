@@ -295,19 +295,6 @@ class _Staff:
     owners: Mapping[str, str]
 
 
-def _score_table(w: scoring.Weights) -> dict[tuple[int, int, int, int], tuple[str, str, str]]:
-    """score, priority and quadrant of every combination of the four 1-5 inputs."""
-    table = {}
-    for i, u, v, d in itertools.product(range(1, 6), repeat=4):
-        score = scoring.score_of(i, u, v, d, w)
-        table[(i, u, v, d)] = (
-            str(score),
-            scoring.priority_of(score, w).value,
-            scoring.quadrant_of(i, v, d).value,
-        )
-    return table
-
-
 def _ts(t: float | None) -> str:
     return "\\N" if t is None else time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(t))
 
@@ -322,7 +309,7 @@ class _RequirementMaker:
         self.staff = staff
         self.now = now
         self.code_hash = code_hash
-        self.scores = _score_table(scoring.weights_current())
+        self.scores = scoring.score_table(scoring.weights_current())
         self.last_open: dict[int, int] = {}  # customer id -> its latest requirement not merged
         # Title, description, background and evidence (as COPY text) with their search vector.
         # Each is computed once and shared by several rows, as similar requests are in a real
@@ -355,7 +342,8 @@ class _RequirementMaker:
         if status != "merged":
             self.last_open[customer_id] = req_id
         inputs = (int(rnd() * 5) + 1, int(rnd() * 5) + 1, int(rnd() * 5) + 1, int(rnd() * 5) + 1)
-        score, priority, quadrant = self.scores[inputs]
+        scored = self.scores[inputs]
+        score, priority, quadrant = str(scored.score), scored.priority.value, scored.quadrant.value
         urgency_class = pick(URGENCY_CLASSES)
         window = _WINDOWS.get(urgency_class)
         age = now - created

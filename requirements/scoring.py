@@ -1,10 +1,12 @@
-"""Priority scoring: one formula, used row by row and, for re-scoring the pool, as one SQL UPDATE.
+"""Priority scoring: one formula, used row by row and, for the whole pool, through its table of
+the 625 input combinations (one SQL UPDATE joins it).
 
 score = importance*w_i + urgency*w_u + customer_value*w_v + (6 - difficulty)*w_e, 2 decimals.
 priority: high at or above the high threshold, medium at or above the medium one, else low.
 quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each high when > 3.
 """
 
+import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -105,28 +107,35 @@ def priority_bounds(priority: str, w: Weights) -> tuple[Decimal | None, Decimal 
     return None, w.medium_threshold
 
 
-# The same formula as score_of/priority_of, in SQL, for many requirements at once. The score
-# depends only on the four 1-5 inputs, so it is worked out once for each of their 625
-# combinations and joined in memory, and only rank rows whose score or priority changes are
-# written. Only rank rows: a requirement row is never locked here, so a re-score cannot
-# deadlock with an edit (which locks the requirement, then its rank).
+@dataclass(frozen=True)
+class Scored:
+    score: Decimal
+    priority: Priority
+    quadrant: Quadrant
+
+
+def score_table(w: Weights) -> dict[tuple[int, int, int, int], Scored]:
+    """Score, priority and quadrant of each of the 625 combinations of the four 1-5 inputs:
+    what a whole pool is scored from (the bulk seeder, re-scoring), with this module's rules."""
+    table = {}
+    for i, u, v, d in itertools.product(range(1, 6), repeat=4):
+        score = score_of(i, u, v, d, w)
+        table[(i, u, v, d)] = Scored(score, priority_of(score, w), quadrant_of(i, v, d))
+    return table
+
+
+# Re-scoring joins each rank row, by its inputs_key, to the score table above (passed as
+# arrays), so that the formula and the bands exist only in Python. Only rank rows whose score
+# or priority changes are written, and never a requirement row, so a re-score cannot deadlock
+# with an edit (which locks the requirement, then its rank).
 _RESCORE_SQL = """
-WITH scored AS (
-    SELECT i, u, v, d, ROUND(i * %(wi)s + u * %(wu)s + v * %(wv)s + (6 - d) * %(we)s, 2) AS score
-    FROM generate_series(1, 5) AS i, generate_series(1, 5) AS u, generate_series(1, 5) AS v,
-         generate_series(1, 5) AS d
-), banded AS (
-    SELECT (i - 1) * 125 + (u - 1) * 25 + (v - 1) * 5 + d - 1 AS inputs_key, score,
-           CASE WHEN score >= %(high)s THEN 'high' WHEN score >= %(medium)s THEN 'medium'
-                ELSE 'low' END AS priority
-    FROM scored
-)
 UPDATE requirements_requirementrank AS k
-SET score = b.score, priority = b.priority
-FROM banded AS b
-WHERE k.inputs_key = b.inputs_key
-  AND k.requirement_id >= %(low)s AND k.requirement_id < %(high_id)s
-  AND (k.score <> b.score OR k.priority <> b.priority)
+SET score = t.score, priority = t.priority
+FROM unnest(%(keys)s::smallint[], %(scores)s::numeric[], %(priorities)s::varchar[])
+     AS t (inputs_key, score, priority)
+WHERE k.inputs_key = t.inputs_key
+  AND k.requirement_id >= %(low)s AND k.requirement_id < %(high)s
+  AND (k.score <> t.score OR k.priority <> t.priority)
 """
 
 
@@ -138,10 +147,13 @@ def rescore_range(w: Weights, low: int, high: int) -> int:
     change is recorded once, on the re-scoring job, not as a million history rows; the
     requirement rows themselves (and their versions) are untouched, since nobody edits a score.
     """
+    table = score_table(w)
     with connection.cursor() as cursor:
         cursor.execute(
             _RESCORE_SQL,
-            {"wi": w.importance, "wu": w.urgency, "wv": w.customer_value, "we": w.ease,
-             "high": w.high_threshold, "medium": w.medium_threshold, "low": low, "high_id": high},
+            {"keys": [inputs_key(*inputs) for inputs in table],
+             "scores": [row.score for row in table.values()],
+             "priorities": [row.priority.value for row in table.values()],
+             "low": low, "high": high},
         )  # fmt: skip
         return int(cursor.rowcount)
