@@ -112,6 +112,10 @@ class RescoreState(models.TextChoices):
     SUPERSEDED = "superseded", _("Replaced by a later save")
 
 
+# States a worker is (or should be) working on; the scoring page polls while the job is in one.
+RESCORE_ACTIVE = frozenset({RescoreState.QUEUED, RescoreState.RUNNING})
+
+
 class RescoreJob(models.Model):
     """One re-scoring of the pool after the scoring model was saved, run by a worker in batches.
 
@@ -147,7 +151,7 @@ class RescoreJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.state in (RescoreState.QUEUED, RescoreState.RUNNING)
+        return self.state in RESCORE_ACTIVE
 
 
 class AssignmentRule(models.Model):

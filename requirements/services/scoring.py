@@ -23,6 +23,7 @@ from reqhub.accounts.permissions import can
 
 from .. import scoring, sla
 from ..models import (
+    RESCORE_ACTIVE,
     AssignmentRule,
     Priority,
     Requirement,
@@ -34,7 +35,6 @@ from ..models import (
 from ..workflow import OPEN
 
 logger = logging.getLogger(__name__)
-ACTIVE = (RescoreState.QUEUED, RescoreState.RUNNING)
 MAX_ATTEMPTS = 3
 # Rows of the id range re-scored per statement and transaction: small enough that progress
 # moves every second or two and a batch's row locks are short, large enough to stay set-based.
@@ -76,7 +76,7 @@ def scoring_model_update(*, actor: User, weights: scoring.Weights) -> RescoreJob
         model.medium_threshold = weights.medium_threshold
         model.updated_by = actor
         model.save()
-        RescoreJob.objects.filter(state__in=ACTIVE).update(
+        RescoreJob.objects.filter(state__in=RESCORE_ACTIVE).update(
             state=RescoreState.SUPERSEDED, finished_at=timezone.now()
         )
         job = RescoreJob.objects.create(requested_by=actor)
@@ -193,7 +193,8 @@ def _plan_deadlines_give(weights: scoring.Weights) -> int:
     return Requirement.objects.filter(
         rank__status__in=OPEN,
         rank__priority=Priority.HIGH,
-        rank__score__gte=weights.high_threshold,  # the band as a range of the rank's index
+        # the band as a range of the rank's score index, as the pool's priority filter reads it
+        rank__score__gte=scoring.priority_bounds(Priority.HIGH, weights)[0],
         plan_due_at__isnull=True,
         plan_submitted_at__isnull=True,
     ).update(plan_due_at=sla.plan_due(timezone.now()))
@@ -213,7 +214,7 @@ def _on_own_connection(fn: Callable[[int], None]) -> Callable[[int], None]:
 
 def rescore_fail(job_id: str, error: str) -> None:
     """Record a failure the user will see; the job is not retried after this."""
-    RescoreJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
+    RescoreJob.objects.filter(pk=job_id, state__in=RESCORE_ACTIVE).update(
         state=RescoreState.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 
