@@ -9,6 +9,7 @@ quadrant: value = (importance + customer_value) / 2 and cost = difficulty, each 
 import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -124,19 +125,35 @@ def score_table(w: Weights) -> dict[tuple[int, int, int, int], Scored]:
     return table
 
 
-# Re-scoring joins each rank row, by its inputs_key, to the score table above (passed as
-# arrays), so that the formula and the bands exist only in Python. Only rank rows whose score
+# SQL over many requirements joins each rank row, by its inputs_key, to the score table above,
+# passed as arrays (SCORE_TABLE_SQL), so that the formula and the bands exist only in Python.
+SCORE_TABLE_SQL = (
+    "unnest(%(keys)s::smallint[], %(scores)s::numeric[], %(priorities)s::varchar[]) "
+    "AS t (inputs_key, score, priority)"
+)
+
+
+def score_table_params(w: Weights) -> dict[str, list[Any]]:
+    """The query parameters of SCORE_TABLE_SQL for the model ``w``."""
+    table = score_table(w)
+    return {
+        "keys": [inputs_key(*inputs) for inputs in table],
+        "scores": [row.score for row in table.values()],
+        "priorities": [row.priority.value for row in table.values()],
+    }
+
+
+# Re-scoring: Only rank rows whose score
 # or priority changes are written, and never a requirement row, so a re-score cannot deadlock
 # with an edit (which locks the requirement, then its rank).
-_RESCORE_SQL = """
+_RESCORE_SQL = f"""
 UPDATE requirements_requirementrank AS k
 SET score = t.score, priority = t.priority
-FROM unnest(%(keys)s::smallint[], %(scores)s::numeric[], %(priorities)s::varchar[])
-     AS t (inputs_key, score, priority)
+FROM {SCORE_TABLE_SQL}
 WHERE k.inputs_key = t.inputs_key
   AND k.requirement_id >= %(low)s AND k.requirement_id < %(high)s
   AND (k.score <> t.score OR k.priority <> t.priority)
-"""
+"""  # noqa: S608 -- built from constants, not from input
 
 
 def rescore_range(w: Weights, low: int, high: int) -> int:
@@ -147,13 +164,6 @@ def rescore_range(w: Weights, low: int, high: int) -> int:
     change is recorded once, on the re-scoring job, not as a million history rows; the
     requirement rows themselves (and their versions) are untouched, since nobody edits a score.
     """
-    table = score_table(w)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _RESCORE_SQL,
-            {"keys": [inputs_key(*inputs) for inputs in table],
-             "scores": [row.score for row in table.values()],
-             "priorities": [row.priority.value for row in table.values()],
-             "low": low, "high": high},
-        )  # fmt: skip
+        cursor.execute(_RESCORE_SQL, {**score_table_params(w), "low": low, "high": high})
         return int(cursor.rowcount)

@@ -1,22 +1,17 @@
 """Reads of requirements that pages and the API share, already scoped to the user."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 from django.db.models import (
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    Window,
 )
-from django.db.models.functions import Round, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -245,47 +240,37 @@ def requirement_matrix_points(
     ]
 
 
+_PREVIEW_SQL = f"""
+SELECT number, title, score, priority, new_score, new_priority, old_rank FROM (
+    SELECT r.id, r.number, r.title, k.score, k.priority, t.score AS new_score,
+           t.priority AS new_priority,
+           row_number() OVER (ORDER BY k.score DESC, r.id DESC) AS old_rank
+    FROM requirements_requirementrank AS k
+    JOIN requirements_requirement AS r ON r.id = k.requirement_id
+    JOIN {scoring.SCORE_TABLE_SQL} ON t.inputs_key = k.inputs_key
+    WHERE k.status = ANY(%(open)s)
+) AS ranked
+ORDER BY new_score DESC, score DESC, id DESC
+LIMIT %(limit)s
+"""  # noqa: S608 -- built from constants, not from input
+
+
 def requirement_score_preview(weights: scoring.Weights, *, limit: int = 20) -> list[dict[str, Any]]:
     """The open pool's top ``limit`` under ``weights`` (a scoring.Weights), each with its rank
-    and score today, computed in one SQL query with the scoring formula."""
-    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=6, decimal_places=3)
-    formula = ExpressionWrapper(
-        F("importance") * Value(weights.importance, output_field=decimal)
-        + F("urgency") * Value(weights.urgency, output_field=decimal)
-        + F("customer_value") * Value(weights.customer_value, output_field=decimal)
-        + (Value(6) - F("difficulty")) * Value(weights.ease, output_field=decimal),
-        output_field=decimal,
-    )
-    rows = (
-        Requirement.objects.ranked()
-        .filter(status__in=OPEN)
-        .annotate(
-            new_score=Round(formula, 2),
-            old_rank=Window(RowNumber(), order_by=[F("rank__score").desc(), F("id").desc()]),
-        )
-        .order_by("-new_score", "-rank__score", "-id")
-        .values(
-            "number",
-            "title",
-            "new_score",
-            "old_rank",
-            score=F("rank__score"),
-            priority=F("rank__priority"),
-        )[:limit]
-    )
-    out = []
-    for rank, row in enumerate(rows, start=1):
-        new_score = Decimal(row["new_score"]).quantize(scoring.TWO_PLACES)
-        out.append(
-            {
-                **row,
-                "new_score": new_score,
-                "new_priority": scoring.priority_of(new_score, weights).value,
-                "rank": rank,
-                "moved": row["old_rank"] - rank,
-            }
-        )
-    return out
+    and score today, in one SQL query over the model's score table."""
+    params: dict[str, Any] = {
+        **scoring.score_table_params(weights),
+        "open": sorted(OPEN),
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PREVIEW_SQL, params)
+        names = [col[0] for col in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [
+        {**row, "rank": rank, "moved": row["old_rank"] - rank}
+        for rank, row in enumerate(rows, start=1)
+    ]
 
 
 def rescore_latest() -> RescoreJob | None:
